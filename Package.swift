@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ggufkit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ggufkit", targets: ["ggufkit"]),
+        .library(name: "GGUFKit", targets: ["Conversion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "FileSupport"),
+        .target(name: "SafeTensors", dependencies: ["FileSupport"]),
+        .target(name: "GGUF", dependencies: ["FileSupport"]),
+        .target(name: "Quantization", dependencies: ["GGUF"]),
+        .target(name: "Models", dependencies: ["GGUF", "SafeTensors"]),
+        .target(name: "Tokenizers", dependencies: ["GGUF", "FileSupport"]),
+        .target(name: "Conversion", dependencies: [
+            "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
+        ]),
+        .executableTarget(name: "ggufkit", dependencies: [
+            "Conversion",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "FileSupport"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FileSupport"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF"]),
+    ]
+)

@@ -1,0 +1,109 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output file that only appears at its final path once it is complete.
+///
+/// Bytes go to a hidden temporary file in the destination folder (so the final
+/// `rename` stays on one file system and is atomic). ``commit()`` renames it into
+/// place; dropping the object without committing deletes the temporary file, so an
+/// error or interruption never leaves a half-written output behind.
+public final class AtomicOutputFile {
+    public let finalPath: String
+    public let temporaryPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private let bufferLimit = 4 << 20
+    private var committed = false
+    /// Bytes written so far, including bytes still buffered.
+    public private(set) var bytesWritten: Int = 0
+
+    public init(path: String) throws {
+        finalPath = path
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileSupportError.cannotWrite(path: path, reason: "folder \(folder) does not exist")
+        }
+        let name = ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0 ... .max)).partial"
+        temporaryPath = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw FileSupportError.cannotWrite(path: path, reason: systemErrorDescription())
+        }
+        buffer.reserveCapacity(bufferLimit)
+    }
+
+    deinit {
+        if !committed { discard() }
+    }
+
+    /// Appends bytes. Small writes are buffered; large ones go straight to the file.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        if buffer.count + bytes.count > bufferLimit {
+            try flush()
+        }
+        if bytes.count >= bufferLimit {
+            try writeFully(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+        bytesWritten += bytes.count
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Appends `count` zero bytes (alignment padding).
+    public func writeZeros(_ count: Int) throws {
+        guard count > 0 else { return }
+        try write([UInt8](repeating: 0, count: count))
+    }
+
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeFully($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeFully(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSupportError.cannotWrite(path: finalPath, reason: systemErrorDescription())
+            }
+            done += n
+        }
+    }
+
+    /// Flushes, closes and renames the temporary file to the final path.
+    public func commit() throws {
+        try flush()
+        guard close(fd) == 0 else {
+            fd = -1
+            throw FileSupportError.cannotWrite(path: finalPath, reason: systemErrorDescription())
+        }
+        fd = -1
+        guard rename(temporaryPath, finalPath) == 0 else {
+            let reason = systemErrorDescription()
+            unlink(temporaryPath)
+            throw FileSupportError.cannotRename(from: temporaryPath, to: finalPath, reason: reason)
+        }
+        committed = true
+    }
+
+    /// Closes and deletes the temporary file without touching the final path.
+    public func discard() {
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(temporaryPath)
+        committed = true
+    }
+}

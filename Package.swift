@@ -19,13 +19,13 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["FileSupport"]),
         .target(name: "GGUF", dependencies: ["FileSupport"]),
         .target(name: "Quantization", dependencies: ["GGUF"]),
-        .target(name: "Models", dependencies: ["GGUF", "SafeTensors"]),
+        .target(name: "Models", dependencies: ["GGUF"]),
         .target(name: "Tokenizers", dependencies: ["GGUF", "FileSupport"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
-            "Conversion",
+            "Conversion", "GGUF", "SafeTensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

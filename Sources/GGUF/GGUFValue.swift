@@ -7,7 +7,9 @@ public enum GGUFValueType: UInt32, Sendable {
 /// A GGUF metadata value.
 ///
 /// Arrays carry their element type so that an empty array still round-trips exactly.
-public indirect enum GGUFValue: Equatable, Sendable {
+/// Not `indirect`: the array payload already lives on the heap, and boxing every scalar
+/// would cost one allocation per element of a tokenizer-sized array.
+public enum GGUFValue: Equatable, Sendable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16)
     case uint32(UInt32), int32(Int32), uint64(UInt64), int64(Int64)
     case float32(Float), float64(Double), bool(Bool), string(String)

@@ -1,0 +1,158 @@
+import Foundation
+
+/// RoPE scaling settings from `config.json`'s `rope_scaling` object.
+public struct RopeScaling: Codable, Equatable, Sendable {
+    /// `linear`, `dynamic`, `yarn`, `llama3`, `longrope` or `default`.
+    public var type: String
+    public var factor: Double?
+    public var originalMaxPositionEmbeddings: Int?
+    public var lowFreqFactor: Double?
+    public var highFreqFactor: Double?
+    public var betaFast: Double?
+    public var betaSlow: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case type
+        case ropeType = "rope_type"
+        case factor
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case lowFreqFactor = "low_freq_factor"
+        case highFreqFactor = "high_freq_factor"
+        case betaFast = "beta_fast"
+        case betaSlow = "beta_slow"
+    }
+
+    public init(type: String, factor: Double? = nil, originalMaxPositionEmbeddings: Int? = nil,
+                lowFreqFactor: Double? = nil, highFreqFactor: Double? = nil) {
+        self.type = type
+        self.factor = factor
+        self.originalMaxPositionEmbeddings = originalMaxPositionEmbeddings
+        self.lowFreqFactor = lowFreqFactor
+        self.highFreqFactor = highFreqFactor
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        // Transformers renamed `type` to `rope_type`; older configs carry only the former.
+        type = try c.decodeIfPresent(String.self, forKey: .ropeType)
+            ?? c.decodeIfPresent(String.self, forKey: .type) ?? "default"
+        factor = try c.decodeIfPresent(Double.self, forKey: .factor)
+        originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        lowFreqFactor = try c.decodeIfPresent(Double.self, forKey: .lowFreqFactor)
+        highFreqFactor = try c.decodeIfPresent(Double.self, forKey: .highFreqFactor)
+        betaFast = try c.decodeIfPresent(Double.self, forKey: .betaFast)
+        betaSlow = try c.decodeIfPresent(Double.self, forKey: .betaSlow)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .ropeType)
+        try c.encodeIfPresent(factor, forKey: .factor)
+        try c.encodeIfPresent(originalMaxPositionEmbeddings, forKey: .originalMaxPositionEmbeddings)
+        try c.encodeIfPresent(lowFreqFactor, forKey: .lowFreqFactor)
+        try c.encodeIfPresent(highFreqFactor, forKey: .highFreqFactor)
+        try c.encodeIfPresent(betaFast, forKey: .betaFast)
+        try c.encodeIfPresent(betaSlow, forKey: .betaSlow)
+    }
+}
+
+/// The `config.json` fields shared by Llama-family decoder-only transformers.
+///
+/// Architecture files read their extra fields from the same JSON; optional fields get the
+/// defaults Transformers itself applies.
+public struct DecoderConfig: Codable, Equatable, Sendable {
+    public var architectures: [String]
+    public var modelType: String?
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var numHiddenLayers: Int
+    public var numAttentionHeads: Int
+    public var numKeyValueHeads: Int?
+    public var headDim: Int?
+    public var maxPositionEmbeddings: Int?
+    public var rmsNormEps: Double?
+    public var ropeTheta: Double?
+    public var ropeScaling: RopeScaling?
+    public var vocabSize: Int?
+    public var tieWordEmbeddings: Bool?
+    public var attentionBias: Bool?
+    public var bosTokenId: Int?
+    public var eosTokenId: Int?
+    public var torchDtype: String?
+    public var slidingWindow: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case architectures
+        case modelType = "model_type"
+        case hiddenSize = "hidden_size"
+        case intermediateSize = "intermediate_size"
+        case numHiddenLayers = "num_hidden_layers"
+        case numAttentionHeads = "num_attention_heads"
+        case numKeyValueHeads = "num_key_value_heads"
+        case headDim = "head_dim"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case rmsNormEps = "rms_norm_eps"
+        case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
+        case vocabSize = "vocab_size"
+        case tieWordEmbeddings = "tie_word_embeddings"
+        case attentionBias = "attention_bias"
+        case bosTokenId = "bos_token_id"
+        case eosTokenId = "eos_token_id"
+        case torchDtype = "torch_dtype"
+        case slidingWindow = "sliding_window"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        architectures = try c.decodeIfPresent([String].self, forKey: .architectures) ?? []
+        modelType = try c.decodeIfPresent(String.self, forKey: .modelType)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
+        numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
+        numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
+        numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads)
+        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim)
+        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
+        rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps)
+        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta)
+        ropeScaling = try c.decodeIfPresent(RopeScaling.self, forKey: .ropeScaling)
+        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize)
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings)
+        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias)
+        // Some configs list several eos ids; the first is the primary one.
+        bosTokenId = try? c.decodeIfPresent(Int.self, forKey: .bosTokenId)
+        if let single = try? c.decodeIfPresent(Int.self, forKey: .eosTokenId) {
+            eosTokenId = single
+        } else {
+            eosTokenId = (try? c.decodeIfPresent([Int].self, forKey: .eosTokenId))?.first
+        }
+        torchDtype = try c.decodeIfPresent(String.self, forKey: .torchDtype)
+        slidingWindow = try? c.decodeIfPresent(Int.self, forKey: .slidingWindow)
+    }
+
+    /// Key/value heads; configs without the key use multi-head attention.
+    public var keyValueHeads: Int { numKeyValueHeads ?? numAttentionHeads }
+
+    /// Per-head width: explicit `head_dim`, or hidden size over heads.
+    public var resolvedHeadDim: Int { headDim ?? hiddenSize / max(numAttentionHeads, 1) }
+
+    /// Checks the numbers a converter and an inference engine rely on.
+    public func validate(path: String) throws {
+        func require(_ ok: Bool, _ key: String, _ reason: String) throws {
+            if !ok { throw ModelsError.invalidConfig(path: path, key: key, reason: reason) }
+        }
+        try require(hiddenSize > 0, "hidden_size", "must be positive")
+        try require(intermediateSize > 0, "intermediate_size", "must be positive")
+        try require(numHiddenLayers > 0 && numHiddenLayers <= 10_000, "num_hidden_layers", "must be in 1...10000")
+        try require(numAttentionHeads > 0, "num_attention_heads", "must be positive")
+        try require(keyValueHeads > 0 && numAttentionHeads % keyValueHeads == 0, "num_key_value_heads",
+                    "must divide num_attention_heads (\(numAttentionHeads))")
+        try require(resolvedHeadDim > 0 && resolvedHeadDim % 2 == 0, "head_dim", "must be a positive even number")
+        if headDim == nil {
+            try require(hiddenSize % numAttentionHeads == 0, "hidden_size",
+                        "must be a multiple of num_attention_heads when head_dim is absent")
+        }
+        if let vocabSize { try require(vocabSize > 0, "vocab_size", "must be positive") }
+    }
+}

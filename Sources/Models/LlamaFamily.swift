@@ -1,0 +1,147 @@
+import Foundation
+import GGUF
+
+/// The tensor-name table and hyper-parameter keys common to Llama-style decoders.
+///
+/// Architecture files pick what they share from here; only what differs lives in them.
+public enum LlamaFamily {
+    /// Per-layer tensors: Hugging Face suffix after `model.layers.N.` → GGUF suffix after `blk.N.`.
+    public static let layerTensors: [String: String] = [
+        "input_layernorm.weight": "attn_norm.weight",
+        "self_attn.q_proj.weight": "attn_q.weight",
+        "self_attn.k_proj.weight": "attn_k.weight",
+        "self_attn.v_proj.weight": "attn_v.weight",
+        "self_attn.o_proj.weight": "attn_output.weight",
+        "self_attn.q_proj.bias": "attn_q.bias",
+        "self_attn.k_proj.bias": "attn_k.bias",
+        "self_attn.v_proj.bias": "attn_v.bias",
+        "self_attn.o_proj.bias": "attn_output.bias",
+        "self_attn.q_norm.weight": "attn_q_norm.weight",
+        "self_attn.k_norm.weight": "attn_k_norm.weight",
+        "post_attention_layernorm.weight": "ffn_norm.weight",
+        "mlp.gate_proj.weight": "ffn_gate.weight",
+        "mlp.up_proj.weight": "ffn_up.weight",
+        "mlp.down_proj.weight": "ffn_down.weight",
+    ]
+
+    /// Whole-model tensors.
+    public static let globalTensors: [String: String] = [
+        "model.embed_tokens.weight": "token_embd.weight",
+        "model.norm.weight": "output_norm.weight",
+        "lm_head.weight": "output.weight",
+    ]
+
+    /// Tensors that carry no weights (rotary caches some exporters save).
+    static func isIgnored(_ name: String) -> Bool {
+        name.hasSuffix("rotary_emb.inv_freq")
+    }
+
+    /// Maps a name through the shared tables, restricted to the suffixes `allowed` accepts.
+    ///
+    /// Returns the GGUF name and the bare Hugging Face suffix (so callers can decide on
+    /// permutations), `nil` for ignored tensors; throws for names no table knows.
+    static func map(_ name: String, architecture: String, numLayers: Int,
+                    allowed: (String) -> Bool) throws -> (gguf: String, suffix: String)? {
+        if isIgnored(name) { return nil }
+        if let global = globalTensors[name] { return (global, name) }
+        let prefix = "model.layers."
+        if name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            if let dot = rest.firstIndex(of: "."), let layer = Int(rest[rest.startIndex ..< dot]),
+               layer >= 0, layer < numLayers {
+                let suffix = String(rest[rest.index(after: dot)...])
+                if let mapped = layerTensors[suffix], allowed(suffix) {
+                    return ("blk.\(layer).\(mapped)", suffix)
+                }
+            }
+        }
+        throw ModelsError.unexpectedTensor(name: name, architecture: architecture)
+    }
+
+    /// The `<arch>.*` keys every Llama-style architecture writes, in llama.cpp's order.
+    static func commonHyperParameters(_ c: DecoderConfig, arch: String) -> GGUFMetadata {
+        var m = GGUFMetadata()
+        let key = { (suffix: String) in "\(arch).\(suffix)" }
+        m[key("block_count")] = .uint32(UInt32(c.numHiddenLayers))
+        if let context = c.maxPositionEmbeddings {
+            m[key("context_length")] = .uint32(UInt32(clamping: context))
+        }
+        m[key("embedding_length")] = .uint32(UInt32(c.hiddenSize))
+        m[key("feed_forward_length")] = .uint32(UInt32(c.intermediateSize))
+        m[key("attention.head_count")] = .uint32(UInt32(c.numAttentionHeads))
+        m[key("attention.head_count_kv")] = .uint32(UInt32(c.keyValueHeads))
+        if let theta = c.ropeTheta {
+            m[key("rope.freq_base")] = .float32(Float(theta))
+        }
+        m[key("attention.layer_norm_rms_epsilon")] = .float32(Float(c.rmsNormEps ?? 1e-6))
+        if let vocab = c.vocabSize {
+            m[key("vocab_size")] = .uint32(UInt32(vocab))
+        }
+        m[key("rope.dimension_count")] = .uint32(UInt32(c.resolvedHeadDim))
+        // llama.cpp assumes hidden/heads per head unless told otherwise.
+        if c.resolvedHeadDim * c.numAttentionHeads != c.hiddenSize {
+            m[key("attention.key_length")] = .uint32(UInt32(c.resolvedHeadDim))
+            m[key("attention.value_length")] = .uint32(UInt32(c.resolvedHeadDim))
+        }
+        if let scaling = c.ropeScaling, let factor = scaling.factor {
+            switch scaling.type {
+            case "linear":
+                m[key("rope.scaling.type")] = .string("linear")
+                m[key("rope.scaling.factor")] = .float32(Float(factor))
+            case "yarn":
+                m[key("rope.scaling.type")] = .string("yarn")
+                m[key("rope.scaling.factor")] = .float32(Float(factor))
+                if let original = scaling.originalMaxPositionEmbeddings {
+                    m[key("rope.scaling.original_context_length")] = .uint32(UInt32(original))
+                }
+            default:
+                break // llama3 scaling travels as the rope_freqs tensor instead.
+            }
+        }
+        return m
+    }
+
+    /// llama3-style RoPE frequency factors, computed the way llama.cpp's converter does:
+    /// long wavelengths are divided by the factor, short ones kept, the band between blended.
+    static func llama3RopeFactors(_ c: DecoderConfig) -> GeneratedTensor? {
+        guard let scaling = c.ropeScaling, scaling.type == "llama3" else { return nil }
+        let base = c.ropeTheta ?? 10000
+        let dim = c.resolvedHeadDim
+        let factor = scaling.factor ?? 8
+        let low = scaling.lowFreqFactor ?? 1
+        let high = scaling.highFreqFactor ?? 4
+        let original = Double(scaling.originalMaxPositionEmbeddings ?? 8192)
+        let lowWavelength = original / low
+        let highWavelength = original / high
+        var factors: [Float] = []
+        for i in stride(from: 0, to: dim, by: 2) {
+            let freq = 1.0 / pow(base, Double(i) / Double(dim))
+            let wavelength = 2 * Double.pi / freq
+            if wavelength < highWavelength {
+                factors.append(1)
+            } else if wavelength > lowWavelength {
+                factors.append(Float(factor))
+            } else {
+                let smooth = (original / wavelength - low) / (high - low)
+                factors.append(Float(1 / ((1 - smooth) / factor + smooth)))
+            }
+        }
+        return GeneratedTensor(ggufName: "rope_freqs.weight", dimensions: [factors.count], values: factors)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw ModelsError.invalidConfig(path: path, key: key.stringValue, reason: "required key is missing")
+        } catch let DecodingError.typeMismatch(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ModelsError.invalidConfig(path: path, key: key, reason: context.debugDescription)
+        } catch let DecodingError.valueNotFound(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ModelsError.invalidConfig(path: path, key: key, reason: "value is null")
+        } catch {
+            throw ModelsError.invalidJSON(path: path, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import GGUF
+
+/// `MistralForCausalLM`: a Llama decoder with sliding-window attention, which llama.cpp
+/// loads as the `llama` architecture.
+public struct MistralArchitecture: ModelArchitecture {
+    public static let huggingFaceNames = ["MistralForCausalLM"]
+    public let decoder: DecoderConfig
+    public var ggufArchitecture: String { "llama" }
+
+    public init(configJSON: Data, path: String) throws {
+        decoder = try LlamaFamily.decode(DecoderConfig.self, from: configJSON, path: path)
+        try decoder.validate(path: path)
+    }
+
+    public func hyperParameters() -> GGUFMetadata {
+        LlamaFamily.commonHyperParameters(decoder, arch: ggufArchitecture)
+    }
+
+    public func mapTensor(_ name: String) throws -> TensorMapping? {
+        try LlamaFamily.mapLlamaStyle(name, decoder: decoder, architecture: ggufArchitecture)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct GGUFKit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ggufkit",
+        abstract: "Convert Hugging Face checkpoints to GGUF and check the result.",
+        version: "0.1.0",
+        subcommands: [ConvertCommand.self, InspectCommand.self]
+    )
+
+    /// Errors from the toolkit print as one line and exit 1; usage errors keep
+    /// ArgumentParser's help text and its exit code (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch where isArgumentParserError(error) {
+            exit(withError: error)
+        } catch {
+            FileHandle.standardError.write(Data("ggufkit: error: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+
+    private static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+            || error is ValidationError || error is CleanExit
+    }
+}

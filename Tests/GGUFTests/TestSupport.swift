@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import GGUF
+
+/// A scratch folder removed when the value is released.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("ggufkit-gguf-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.path
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// Everything in the folder, hidden temporary files included.
+    var entries: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
+
+    func write(_ bytes: [UInt8], to name: String) throws -> String {
+        let target = file(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: target))
+        return target
+    }
+}
+
+func readBytes(_ path: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+/// Deterministic pseudo-random bytes (SplitMix64), so tests never depend on a global RNG.
+func patternBytes(_ count: Int, seed: UInt64) -> [UInt8] {
+    var generator = SplitMix64(seed: seed)
+    return (0 ..< count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A tensor to write in a test: its descriptor and data.
+struct TestTensor {
+    let descriptor: GGUFTensorDescriptor
+    let bytes: [UInt8]
+
+    init(_ name: String, _ dimensions: [Int], _ type: GGMLType, seed: UInt64 = 1) {
+        descriptor = GGUFTensorDescriptor(name: name, dimensions: dimensions, type: type)
+        let elements = dimensions.reduce(1, *)
+        bytes = patternBytes(type.byteCount(elements: elements)!, seed: seed)
+    }
+}
+
+/// Writes a complete file with the writer and returns its path.
+@discardableResult
+func writeGGUF(_ path: String, metadata: GGUFMetadata, tensors: [TestTensor]) throws -> String {
+    let writer = try GGUFWriter(path: path, metadata: metadata, tensors: tensors.map(\.descriptor))
+    for tensor in tensors {
+        try tensor.bytes.withUnsafeBytes { try writer.writeTensorData($0) }
+    }
+    try writer.finish()
+    return path
+}
+
+/// Hand-assembles GGUF bytes, including ones the writer would refuse to produce.
+struct RawGGUF {
+    var bytes: [UInt8] = []
+
+    init(magic: [UInt8] = Array("GGUF".utf8), version: UInt32 = 3, tensorCount: UInt64, keyValueCount: UInt64) {
+        bytes = magic
+        u32(version)
+        u64(tensorCount)
+        u64(keyValueCount)
+    }
+
+    var count: Int { bytes.count }
+
+    mutating func u8(_ value: UInt8) { bytes.append(value) }
+    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func raw(_ value: [UInt8]) { bytes.append(contentsOf: value) }
+    mutating func string(_ value: String) { rawString(Array(value.utf8)) }
+    mutating func rawString(_ value: [UInt8]) {
+        u64(UInt64(value.count))
+        raw(value)
+    }
+
+    /// A key with a uint32 value.
+    mutating func keyValue(_ key: String, uint32 value: UInt32) {
+        string(key)
+        u32(GGUFValueType.uint32.rawValue)
+        u32(value)
+    }
+
+    mutating func tensorInfo(_ name: String, dimensions: [UInt64], type: UInt32, offset: UInt64) {
+        string(name)
+        u32(UInt32(dimensions.count))
+        for dimension in dimensions { u64(dimension) }
+        u32(type)
+        u64(offset)
+    }
+
+    mutating func pad(to alignment: Int) {
+        while bytes.count % alignment != 0 { bytes.append(0) }
+    }
+
+    mutating func zeros(_ count: Int) { bytes += [UInt8](repeating: 0, count: count) }
+}
+
+/// Opens `bytes` as a GGUF file and returns the error it is rejected with.
+func readError(_ bytes: [UInt8], in directory: TemporaryDirectory,
+               sourceLocation: SourceLocation = #_sourceLocation) throws -> GGUFError? {
+    let path = try directory.write(bytes, to: "input.gguf")
+    do {
+        _ = try GGUFFile(path: path)
+        Issue.record("the file was accepted", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as GGUFError {
+        #expect(error.description.contains(path), "error should name the file", sourceLocation: sourceLocation)
+        return error
+    }
+}

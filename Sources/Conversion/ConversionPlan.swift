@@ -7,6 +7,8 @@ import SafeTensors
 public enum TensorSource: Sendable {
     /// A checkpoint tensor, decoded from its dtype and optionally row-permuted.
     case checkpoint(info: SafeTensorInfo, permutation: RowPermutation?)
+    /// A tensor of an existing GGUF file (re-quantizing).
+    case gguf(info: GGUFTensorInfo, path: String)
     /// Values the converter computes (RoPE frequency factors).
     case generated(values: [Float])
 }
@@ -18,6 +20,10 @@ public struct PlannedTensor: Sendable {
     public var dimensions: [Int]
     public var source: TensorSource
     public var targetType: GGMLType
+    /// Set when the row length forced a compatible type instead of the policy's first choice.
+    public var fallbackFrom: GGMLType? = nil
+    /// Per-column importance (an importance matrix row), for the weighted quantizers.
+    public var importance: [Float]? = nil
 
     public var rowLength: Int { dimensions.first ?? 1 }
     public var rowCount: Int { dimensions.dropFirst().reduce(1, *) }
@@ -30,9 +36,33 @@ public struct PlannedTensor: Sendable {
     }
 
     public var sourceFile: String {
-        if case let .checkpoint(info, _) = source { return info.filePath }
-        return "(generated)"
+        switch source {
+        case let .checkpoint(info, _): return info.filePath
+        case let .gguf(_, path): return path
+        case .generated: return "(generated)"
+        }
     }
+
+    /// The type the values are stored in before conversion.
+    public var sourceType: GGMLType? {
+        switch source {
+        case let .checkpoint(info, _): return TensorEncoder.sourceType(info.dtype)
+        case let .gguf(info, _): return info.type
+        case .generated: return .f32
+        }
+    }
+
+    /// Bytes before conversion.
+    public var sourceByteCount: Int {
+        switch source {
+        case let .checkpoint(info, _): return info.byteCount
+        case let .gguf(info, _): return info.byteCount
+        case let .generated(values): return values.count * 4
+        }
+    }
+
+    /// Bytes after conversion.
+    public var targetByteCount: Int { targetType.byteCount(elements: elementCount) ?? 0 }
 }
 
 /// The list of output tensors for a model folder, in file order, before any type is chosen.

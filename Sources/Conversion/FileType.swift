@@ -1,12 +1,18 @@
 import GGUF
 
-/// The file types users name on the command line, as llama.cpp's tools spell them.
+/// The file types users name on the command line, spelled as llama-quantize spells them.
 ///
-/// A file type is a policy: it picks each tensor's type from its role (see
-/// ``TensorTypePolicy``); the name says what most weight matrices become.
+/// A file type is a policy: ``TensorTypePolicy`` picks each tensor's type from its role;
+/// the name says what most weight matrices become.
 public enum FileType: String, CaseIterable, Sendable {
     case f32, f16, bf16
-    /// Keeps the checkpoint's own float type.
+    case q8_0, q4_0, q4_1, q5_0, q5_1
+    case q2_k
+    case q3_k_s, q3_k_m, q3_k_l
+    case q4_k_s, q4_k_m
+    case q5_k_s, q5_k_m
+    case q6_k
+    /// Keeps the checkpoint's own float type (conversion only).
     case auto
 
     /// Parses a user-typed name, case-insensitively.
@@ -15,23 +21,48 @@ public enum FileType: String, CaseIterable, Sendable {
     }
 
     /// `general.file_type` (llama.cpp's `llama_ftype`).
-    public var llamaFileType: UInt32 {
+    public var llamaFileType: LlamaFileType {
         switch self {
-        case .f32: 0
-        case .f16: 1
-        case .bf16: 32
-        case .auto: 1
+        case .f32: .allF32
+        case .f16, .auto: .mostlyF16
+        case .bf16: .mostlyBF16
+        case .q8_0: .mostlyQ8_0
+        case .q4_0: .mostlyQ4_0
+        case .q4_1: .mostlyQ4_1
+        case .q5_0: .mostlyQ5_0
+        case .q5_1: .mostlyQ5_1
+        case .q2_k: .mostlyQ2_K
+        case .q3_k_s: .mostlyQ3_K_S
+        case .q3_k_m: .mostlyQ3_K_M
+        case .q3_k_l: .mostlyQ3_K_L
+        case .q4_k_s: .mostlyQ4_K_S
+        case .q4_k_m: .mostlyQ4_K_M
+        case .q5_k_s: .mostlyQ5_K_S
+        case .q5_k_m: .mostlyQ5_K_M
+        case .q6_k: .mostlyQ6_K
         }
     }
 
-    /// The type most 2-D weights get.
+    /// The type most 2-D weights get before the per-role adjustments.
     public var baseType: GGMLType {
         switch self {
         case .f32: .f32
         case .f16, .auto: .f16
         case .bf16: .bf16
+        case .q8_0: .q8_0
+        case .q4_0: .q4_0
+        case .q4_1: .q4_1
+        case .q5_0: .q5_0
+        case .q5_1: .q5_1
+        case .q2_k: .q2_K
+        case .q3_k_s, .q3_k_m, .q3_k_l: .q3_K
+        case .q4_k_s, .q4_k_m: .q4_K
+        case .q5_k_s, .q5_k_m: .q5_K
+        case .q6_k: .q6_K
         }
     }
+
+    public var isQuantized: Bool { baseType.isQuantized }
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: "|") }
 }

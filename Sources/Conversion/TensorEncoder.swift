@@ -30,52 +30,59 @@ public struct TensorEncoder: Sendable {
         }
     }
 
-    /// Encodes `tensor` and hands each finished window of bytes to `sink`, in order.
-    public func encode(_ tensor: PlannedTensor, checkpoint: SafeTensorsCheckpoint?,
+    /// Encodes `tensor` from its source bytes (`sourceBytes` of type `sourceType`; ignored for
+    /// generated tensors) and hands each finished window of bytes to `sink`, in order.
+    public func encode(_ tensor: PlannedTensor, sourceBytes: UnsafeRawBufferPointer, sourceType: GGMLType,
                        sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let encoder = QuantFormats.format(for: tensor.targetType),
               let rowBytes = tensor.targetType.rowByteCount(tensor.rowLength) else {
             throw ConversionError.unsupportedTargetType(tensor: tensor.ggufName, type: tensor.targetType.name)
         }
-        switch tensor.source {
-        case let .generated(values):
-            try encodeRows(tensor, rowBytes: rowBytes, encoder: encoder, sink: sink) { rows, scratch in
-                for (i, row) in rows.enumerated() {
-                    let start = row * tensor.rowLength
-                    for j in 0 ..< tensor.rowLength { scratch[i * tensor.rowLength + j] = values[start + j] }
+        if case let .generated(values) = tensor.source {
+            try values.withUnsafeBytes { bytes in
+                try encode(tensor, sourceBytes: bytes, sourceType: .f32, permutation: nil, encoder: encoder,
+                           rowBytes: rowBytes, sink: sink)
+            }
+            return
+        }
+        var permutation: RowPermutation?
+        if case let .checkpoint(_, p) = tensor.source { permutation = p }
+        try encode(tensor, sourceBytes: sourceBytes, sourceType: sourceType, permutation: permutation,
+                   encoder: encoder, rowBytes: rowBytes, sink: sink)
+    }
+
+    private func encode(_ tensor: PlannedTensor, sourceBytes source: UnsafeRawBufferPointer, sourceType: GGMLType,
+                        permutation: RowPermutation?, encoder: any BlockFormat, rowBytes: Int,
+                        sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let decoder = QuantFormats.format(for: sourceType),
+              let sourceRowBytes = sourceType.rowByteCount(tensor.rowLength),
+              source.count == sourceRowBytes * tensor.rowCount else {
+            throw ConversionError.unsupportedSourceDType(tensor: tensor.sourceName, file: tensor.sourceFile,
+                                                         dtype: sourceType.name)
+        }
+        // Same encoding, same order: the bytes can be copied as they are.
+        if permutation == nil, sourceType == tensor.targetType, tensor.importance == nil {
+            try copyRaw(source, tensor: tensor, rowBytes: rowBytes, sink: sink)
+            return
+        }
+        nonisolated(unsafe) let sourceBuffer = source
+        try encodeRows(tensor, rowBytes: rowBytes, encoder: encoder, sink: sink) { rows, scratch in
+            let rowCount = tensor.rowCount
+            var i = 0
+            while i < rows.count {
+                let sourceRow = permutation?.sourceRow(forOutputRow: rows[i], rowCount: rowCount) ?? rows[i]
+                // Without a permutation, consecutive rows decode in one call.
+                var run = 1
+                if permutation == nil {
+                    while i + run < rows.count, rows[i + run] == rows[i] + run { run += 1 }
                 }
+                let bytes = UnsafeRawBufferPointer(
+                    rebasing: sourceBuffer[(sourceRow * sourceRowBytes) ..< ((sourceRow + run) * sourceRowBytes)])
+                let out = UnsafeMutableBufferPointer(
+                    rebasing: scratch[(i * tensor.rowLength) ..< ((i + run) * tensor.rowLength)])
+                decoder.dequantizeRow(bytes, into: out)
+                i += run
             }
-        case let .checkpoint(info, permutation):
-            guard let checkpoint, let sourceType = Self.sourceType(info.dtype),
-                  let decoder = QuantFormats.format(for: sourceType) else {
-                throw ConversionError.unsupportedSourceDType(tensor: info.name, file: info.filePath, dtype: info.dtype.rawValue)
-            }
-            let source = try checkpoint.data(named: info.name)
-            let sourceRowBytes = tensor.rowLength * info.dtype.byteSize
-            // Same encoding, same order: the bytes can be copied as they are.
-            if permutation == nil, sourceType == tensor.targetType {
-                try copyRaw(source, tensor: tensor, rowBytes: rowBytes, sink: sink)
-            } else {
-                try encodeRows(tensor, rowBytes: rowBytes, encoder: encoder, sink: sink) { rows, scratch in
-                    let rowCount = tensor.rowCount
-                    var i = 0
-                    while i < rows.count {
-                        let sourceRow = permutation?.sourceRow(forOutputRow: rows[i], rowCount: rowCount) ?? rows[i]
-                        // Without a permutation, consecutive rows decode in one call.
-                        var run = 1
-                        if permutation == nil {
-                            while i + run < rows.count, rows[i + run] == rows[i] + run { run += 1 }
-                        }
-                        let bytes = UnsafeRawBufferPointer(
-                            rebasing: source[(sourceRow * sourceRowBytes) ..< ((sourceRow + run) * sourceRowBytes)])
-                        let out = UnsafeMutableBufferPointer(
-                            rebasing: scratch[(i * tensor.rowLength) ..< ((i + run) * tensor.rowLength)])
-                        decoder.dequantizeRow(bytes, into: out)
-                        i += run
-                    }
-                }
-            }
-            checkpoint.advise(named: info.name, willNeed: false)
         }
     }
 
@@ -98,6 +105,7 @@ public struct TensorEncoder: Sendable {
         let rowLength = tensor.rowLength
         let rowCount = tensor.rowCount
         let checkFinite = tensor.targetType.isQuantized
+        let importance = tensor.importance
         let rowsPerWindow = max(1, windowElements / max(rowLength, 1))
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: rowsPerWindow * rowBytes, alignment: 64)
         defer { output.deallocate() }
@@ -125,7 +133,18 @@ public struct TensorEncoder: Sendable {
                     return
                 }
                 let taskOutput = UnsafeMutableRawBufferPointer(rebasing: outputBuffer[(first * rowBytes) ..< (last * rowBytes)])
-                encoder.quantizeRow(UnsafeBufferPointer(taskScratch), into: taskOutput, importance: nil)
+                if let importance {
+                    // Importance weights are per column, so rows are quantized one at a time.
+                    importance.withUnsafeBufferPointer { weights in
+                        for r in 0 ..< (last - first) {
+                            let row = UnsafeBufferPointer(rebasing: taskScratch[(r * rowLength) ..< ((r + 1) * rowLength)])
+                            let out = UnsafeMutableRawBufferPointer(rebasing: taskOutput[(r * rowBytes) ..< ((r + 1) * rowBytes)])
+                            encoder.quantizeRow(row, into: out, importance: weights)
+                        }
+                    }
+                } else {
+                    encoder.quantizeRow(UnsafeBufferPointer(taskScratch), into: taskOutput, importance: nil)
+                }
             }
             if let (row, column) = failure.first {
                 throw ConversionError.nonFiniteValue(tensor: tensor.sourceName, file: tensor.sourceFile,

@@ -23,6 +23,7 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .long, help: "Overwrite the output if it exists.")
     var force = false
 
+    @OptionGroup var quantization: QuantizationOptions
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -40,19 +41,12 @@ struct ConvertCommand: ParsableCommand {
         options.fileType = FileType(name: type)!
         options.threads = common.threads
         options.preTokenizerOverride = pre
+        try quantization.apply(to: &options)
         options.log = common.logger
         let reporter = ProgressReporter(quiet: common.quiet)
         options.progress = { reporter.update($0) }
         let summary = try Converter.convert(options)
-        if common.verbose {
-            for tensor in summary.tensors {
-                common.log("  \(tensor.ggufName.padding(toLength: 28, withPad: " ", startingAt: 0)) "
-                    + "\(tensor.dimensions) \(tensor.targetType.name)")
-            }
-        }
-        if !common.quiet {
-            print("wrote \(summary.outputPath): \(summary.tensorCount) tensors, \(summary.parameterCount) parameters, "
-                + "\(summary.bytesWritten) bytes in \(String(format: "%.2f", summary.seconds)) s")
-        }
+        if common.verbose { SummaryPrinter.table(summary, log: common.log) }
+        if !common.quiet { print(SummaryPrinter.line(summary)) }
     }
 }

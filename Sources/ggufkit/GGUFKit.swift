@@ -7,7 +7,7 @@ struct GGUFKit: ParsableCommand {
         commandName: "ggufkit",
         abstract: "Convert Hugging Face checkpoints to GGUF and check the result.",
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, InspectCommand.self]
+        subcommands: [ConvertCommand.self, QuantizeCommand.self, InspectCommand.self]
     )
 
     /// Errors from the toolkit print as one line and exit 1; usage errors keep

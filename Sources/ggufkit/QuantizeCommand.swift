@@ -1,0 +1,48 @@
+import ArgumentParser
+import Conversion
+import Foundation
+
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Re-encode an existing GGUF file with another file type (like llama-quantize)."
+    )
+
+    @Argument(help: "Input GGUF (usually F32, F16 or BF16).")
+    var input: String
+
+    @Argument(help: "Output GGUF path.")
+    var output: String
+
+    @Argument(help: "File type: \(FileType.allCases.filter { $0 != .auto }.map(\.rawValue).joined(separator: "|")).")
+    var type: String
+
+    @Flag(name: .long, help: "Overwrite the output if it exists.")
+    var force = false
+
+    @OptionGroup var quantization: QuantizationOptions
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard let fileType = FileType(name: type), fileType != .auto else {
+            throw ValidationError("unknown file type '\(type)'")
+        }
+    }
+
+    func run() throws {
+        let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+        if !force, FileManager.default.fileExists(atPath: outputPath) {
+            throw ConversionError.outputExists(path: outputPath)
+        }
+        var options = ConversionOptions(modelDirectory: "", outputPath: outputPath)
+        options.fileType = FileType(name: type)!
+        options.threads = common.threads
+        options.log = common.logger
+        try quantization.apply(to: &options)
+        let reporter = ProgressReporter(quiet: common.quiet)
+        options.progress = { reporter.update($0) }
+        let summary = try Requantizer.quantize(inputPath: input, options)
+        if common.verbose { SummaryPrinter.table(summary, log: common.log) }
+        if !common.quiet { print(SummaryPrinter.line(summary)) }
+    }
+}

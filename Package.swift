@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["GGUF"]),
         .target(name: "Models", dependencies: ["GGUF"]),
         .target(name: "Tokenizers", dependencies: ["GGUF", "FileSupport"]),
+        .target(name: "Inference", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "COpenBLAS"]),
+        .target(name: "Evaluation", dependencies: ["FileSupport", "CZstd"]),
+        .target(name: "Export", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
@@ -36,6 +39,9 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF"]),
     ]
 )

@@ -1,0 +1,125 @@
+import Foundation
+
+/// How one candidate compares with the original on the same text.
+public struct CandidateReport: Sendable, Codable {
+    public var path: String
+    public var fileBytes: Int
+    public var bitsPerWeight: Double?
+    public var perplexity: Double
+    public var perplexityError: Double
+    public var deltaPerplexity: Double
+    /// Mean KL(original ‖ candidate) over scored tokens, in nats.
+    public var meanKLDivergence: Double
+    public var klDivergenceP99: Double
+    /// Fraction of scored tokens where both models' most likely next token agree.
+    public var topTokenAgreement: Double
+    public var tokensPerSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case path, fileBytes = "file_bytes", bitsPerWeight = "bits_per_weight", perplexity
+        case perplexityError = "perplexity_error", deltaPerplexity = "delta_perplexity"
+        case meanKLDivergence = "kl_divergence_mean", klDivergenceP99 = "kl_divergence_p99"
+        case topTokenAgreement = "top1_agreement", tokensPerSecond = "tokens_per_second"
+    }
+}
+
+/// Scores the original once (or reads it from a cache), then each candidate against it.
+public struct ModelComparison {
+    public var runner: PerplexityRunner
+
+    public init(runner: PerplexityRunner) {
+        self.runner = runner
+    }
+
+    /// Scores `model` and writes its log-probabilities to a cache at `cachePath`.
+    public func scoreBase(model: LanguageModel, tokens: [Int32], modelPath: String, textPath: String,
+                          cachePath: String) throws -> LogProbCacheHeader {
+        let vocab = model.vocabSize
+        let scored = runner.scoredPerChunk
+        let chunks = runner.chunkCount(tokens: tokens.count)
+        // Chunks arrive in batches; buffer a batch, then compress each finished chunk.
+        var pending: [Int: LogProbChunk] = [:]
+        var rows = [Float](repeating: 0, count: vocab)
+        var nextToWrite = 0
+        var chunkRecords: [LogProbChunk] = []
+        let result = try runner.run(model: model, tokens: tokens, modelPath: modelPath, textPath: textPath,
+                                    observe: { chunk, row, target, logits in
+            if pending[chunk] == nil {
+                pending[chunk] = LogProbChunk(nll: .init(repeating: 0, count: scored), argmax: .init(repeating: 0, count: scored),
+                                              logProbs: .init(repeating: 0, count: scored * vocab))
+            }
+            rows.withUnsafeMutableBufferPointer { LogSoftmax.logProbabilities(logits, into: $0) }
+            pending[chunk]!.nll[row] = -Double(rows[target])
+            pending[chunk]!.argmax[row] = Int32(LogSoftmax.argmax(logits))
+            pending[chunk]!.logProbs.withUnsafeMutableBufferPointer { out in
+                for i in 0 ..< vocab { out[row * vocab + i] = Float16(rows[i]) }
+            }
+        }, afterBatch: {
+            while let ready = pending.removeValue(forKey: nextToWrite) {
+                chunkRecords.append(ready)
+                nextToWrite += 1
+            }
+        })
+        _ = chunks
+        let header = LogProbCacheHeader(vocabSize: vocab, contextLength: runner.contextLength, chunks: result.chunks,
+                                        scoredPerChunk: scored,
+                                        tokenDigest: tokenDigest(tokens, context: runner.contextLength, chunks: result.chunks),
+                                        modelPath: modelPath, perplexity: result.perplexity,
+                                        perplexityError: result.perplexityError, tokensPerSecond: result.tokensPerSecond,
+                                        seconds: result.seconds, runningPerplexity: result.runningPerplexity)
+        let writer = try LogProbCacheWriter(path: cachePath, header: header)
+        for record in chunkRecords { try writer.append(record) }
+        try writer.commit()
+        return header
+    }
+
+    /// Scores a candidate against a cached original.
+    public func scoreCandidate(model: LanguageModel, tokens: [Int32], modelPath: String, textPath: String,
+                               base: LogProbCacheReader, fileBytes: Int, bitsPerWeight: Double?) throws -> CandidateReport {
+        let header = base.header
+        guard model.vocabSize == header.vocabSize else {
+            throw EvaluationError.vocabularyMismatch(base: header.vocabSize, candidate: model.vocabSize, candidatePath: modelPath)
+        }
+        guard tokenDigest(tokens, context: runner.contextLength, chunks: header.chunks) == header.tokenDigest else {
+            throw EvaluationError.tokenizationMismatch(candidatePath: modelPath)
+        }
+        var candidateRunner = runner
+        candidateRunner.maxChunks = header.chunks
+        let vocab = header.vocabSize
+        var loaded: [Int: LogProbChunk] = [:]
+        var kl: [Double] = []
+        kl.reserveCapacity(header.chunks * header.scoredPerChunk)
+        var agree = 0
+        var failure: (any Error)?
+        var rows = [Float](repeating: 0, count: vocab)
+        let result = try candidateRunner.run(model: model, tokens: tokens, modelPath: modelPath, textPath: textPath,
+                                             observe: { chunk, row, _, logits in
+            guard failure == nil else { return }
+            if loaded[chunk] == nil {
+                do { loaded[chunk] = try base.chunk(chunk) } catch { failure = error; return }
+            }
+            let reference = loaded[chunk]!
+            rows.withUnsafeMutableBufferPointer { LogSoftmax.logProbabilities(logits, into: $0) }
+            var divergence = 0.0
+            reference.logProbs.withUnsafeBufferPointer { lp in
+                let offset = row * vocab
+                for i in 0 ..< vocab {
+                    let p = Float(lp[offset + i])
+                    divergence += Double(expf(p) * (p - rows[i]))
+                }
+            }
+            kl.append(max(0, divergence))
+            if Int32(LogSoftmax.argmax(logits)) == reference.argmax[row] { agree += 1 }
+        }, afterBatch: { loaded.removeAll() })
+        if let failure { throw failure }
+        let sorted = kl.sorted()
+        let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * 0.99).rounded()))]
+        return CandidateReport(path: modelPath, fileBytes: fileBytes, bitsPerWeight: bitsPerWeight,
+                               perplexity: result.perplexity, perplexityError: result.perplexityError,
+                               deltaPerplexity: result.perplexity - header.perplexity,
+                               meanKLDivergence: kl.isEmpty ? 0 : kl.reduce(0, +) / Double(kl.count),
+                               klDivergenceP99: p99,
+                               topTokenAgreement: kl.isEmpty ? 0 : Double(agree) / Double(kl.count),
+                               tokensPerSecond: result.tokensPerSecond)
+    }
+}

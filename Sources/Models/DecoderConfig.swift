@@ -142,17 +142,28 @@ public struct DecoderConfig: Codable, Equatable, Sendable {
         func require(_ ok: Bool, _ key: String, _ reason: String) throws {
             if !ok { throw ModelsError.invalidConfig(path: path, key: key, reason: reason) }
         }
-        try require(hiddenSize > 0, "hidden_size", "must be positive")
-        try require(intermediateSize > 0, "intermediate_size", "must be positive")
+        // These sizes become uint32 GGUF values and are multiplied together for shape checks;
+        // the bound keeps both in range whatever the file says.
+        let sizes = 1 ... Self.maximumSize
+        try require(sizes.contains(hiddenSize), "hidden_size", "must be in 1...\(Self.maximumSize)")
+        try require(sizes.contains(intermediateSize), "intermediate_size", "must be in 1...\(Self.maximumSize)")
         try require(numHiddenLayers > 0 && numHiddenLayers <= 10_000, "num_hidden_layers", "must be in 1...10000")
-        try require(numAttentionHeads > 0, "num_attention_heads", "must be positive")
+        try require(sizes.contains(numAttentionHeads), "num_attention_heads", "must be in 1...\(Self.maximumSize)")
         try require(keyValueHeads > 0 && numAttentionHeads % keyValueHeads == 0, "num_key_value_heads",
                     "must divide num_attention_heads (\(numAttentionHeads))")
-        try require(resolvedHeadDim > 0 && resolvedHeadDim % 2 == 0, "head_dim", "must be a positive even number")
+        try require(sizes.contains(resolvedHeadDim) && resolvedHeadDim % 2 == 0, "head_dim",
+                    "must be a positive even number up to \(Self.maximumSize)")
         if headDim == nil {
             try require(hiddenSize % numAttentionHeads == 0, "hidden_size",
                         "must be a multiple of num_attention_heads when head_dim is absent")
         }
-        if let vocabSize { try require(vocabSize > 0, "vocab_size", "must be positive") }
+        if let vocabSize { try require(sizes.contains(vocabSize), "vocab_size", "must be in 1...\(Self.maximumSize)") }
+        if let original = ropeScaling?.originalMaxPositionEmbeddings {
+            try require(original > 0 && original <= Int(UInt32.max), "rope_scaling.original_max_position_embeddings",
+                        "must be in 1...\(UInt32.max)")
+        }
     }
+
+    /// The largest width, head count or vocabulary size accepted (far above any real model).
+    public static let maximumSize = 1 << 24
 }

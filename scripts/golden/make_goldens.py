@@ -70,7 +70,7 @@ def make_cases(rng):
         np.full(32, 65504.0),
         np.full(32, -65504.0),
         np.tile([65504.0, -65504.0], 16),
-        65504.0 + 0 * rng.standard_normal(32) + np.concatenate([[0.0], rng.standard_normal(31)]),
+        65504.0 - np.abs(np.concatenate([[0.0], rng.standard_normal(31)])),
         np.concatenate([[-65504.0], np.abs(rng.standard_normal(31))]),
         np.linspace(-65504.0, 65504.0, 32),
         rng.uniform(-65504.0, 65504.0, 32),

@@ -1,0 +1,33 @@
+/// Which converter class's `set_vocab` to reproduce; the classes differ in the
+/// fallbacks they try and in a few model-specific keys.
+public enum VocabRecipe: Sendable, Equatable {
+    /// `LlamaModel.set_vocab` (LlamaForCausalLM, MistralForCausalLM, ...):
+    /// `add_prefix_space` from tokenizer_config.json, then `tokenizer.model`, then a
+    /// SentencePiece-style `tokenizer.json` (llama), then byte-level BPE (gpt2); plus the
+    /// CodeLlama (vocab 32016) EOT id and `add_bos_token = false` for vocab 49152.
+    case llama
+    /// `Qwen2Model.set_vocab` (Qwen2, Qwen3): `tokenizer.model`, else BPE (gpt2).
+    case sentencePieceThenBPE
+}
+
+/// Options for ``HFTokenizerLoader``.
+public struct TokenizerMetadataOptions: Sendable {
+    /// Receives progress notes and warnings (one line each, warnings start with "warning:").
+    public var log: @Sendable (String) -> Void
+    /// A `tokenizer.ggml.pre` value to write instead of the detected one.
+    public var preTokenizerOverride: String?
+    /// Which converter class to follow; `.llama` by default.
+    public var recipe: VocabRecipe
+    /// When no pad token is configured, use the EOS id as `padding_token_id` (llama.cpp's
+    /// converter leaves the key out; ggufkit fills it so batched inference has a pad id).
+    public var padWithEOSWhenMissing: Bool
+
+    /// Options with a log sink; by default no override, the Llama recipe and the pad fallback.
+    public init(log: @escaping @Sendable (String) -> Void = { _ in }, preTokenizerOverride: String? = nil,
+                recipe: VocabRecipe = .llama, padWithEOSWhenMissing: Bool = true) {
+        self.log = log
+        self.preTokenizerOverride = preTokenizerOverride
+        self.recipe = recipe
+        self.padWithEOSWhenMissing = padWithEOSWhenMissing
+    }
+}

@@ -18,11 +18,13 @@ public struct RowQuantizer: Sendable {
     /// The default thread count: the number of active processors.
     public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 
+    /// A quantizer for `format` using up to `threadCount` threads (values below 1 mean 1).
     public init(format: any BlockFormat, threadCount: Int = RowQuantizer.defaultThreadCount) {
         self.format = format
         self.threadCount = Swift.max(1, threadCount)
     }
 
+    /// A quantizer for the format registered for `type` in ``QuantFormats``.
     /// - Throws: ``QuantizationError/unsupportedType(_:)`` when no format is registered for `type`.
     public init(type: GGMLType, threadCount: Int = RowQuantizer.defaultThreadCount) throws {
         guard let format = QuantFormats.format(for: type) else { throw QuantizationError.unsupportedType(type) }

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ggufkit", targets: ["ggufkit"]),
+        .executable(name: "quant-benchmark", targets: ["QuantBenchmark"]),
         .library(name: "GGUFKit", targets: ["Conversion"]),
     ],
     dependencies: [
@@ -31,6 +32,7 @@ let package = Package(
             "Conversion", "GGUF", "SafeTensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
 
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "FileSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FileSupport"]),

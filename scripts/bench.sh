@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Conversion benchmark: end-to-end wall time and peak RSS of `ggufkit convert` on the SmolLM2-135M
-# checkpoint (made by ../shared/scripts/make-smollm2-hf.sh), median of N runs, release build.
-# Usage: scripts/bench.sh [TYPES...]   (default: f16; env RUNS=5, THREADS=all cores, MODEL=dir)
-# Prints a Markdown table. Reference on this machine kind (../shared/README.md): llama.cpp's
-# convert_hf_to_gguf.py HF -> F16 takes 8.0 s and 947 MB peak RSS.
+# Conversion benchmark (release build), printed as Markdown tables:
+#  1. encoder throughput per tensor format, 1 and 2 threads (Benchmarks/QuantBenchmark);
+#  2. end-to-end wall time (median of RUNS) and peak RSS of `ggufkit convert` on the SmolLM2-135M
+#     checkpoint (made by ../shared/scripts/make-smollm2-hf.sh) for each file type.
+# Usage: scripts/bench.sh [TYPES...]   (default: every file type; env RUNS=5, THREADS=all cores, MODEL=dir)
+# References on this machine kind (../shared/README.md): llama.cpp's convert_hf_to_gguf.py HF -> F16
+# takes 8.0 s and 947 MB peak RSS; llama-quantize F16 -> Q4_K_M another 3.3 s (11.3 s in all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
 threads=${THREADS:-$(nproc)}
 shared=${GGUFKIT_SHARED:-$(cd .. && pwd)/shared}
 model=${MODEL:-$(bash "$shared/scripts/make-smollm2-hf.sh")}
-types=("$@"); [ ${#types[@]} -gt 0 ] || types=(f16)
+types=("$@")
+[ ${#types[@]} -gt 0 ] || types=(f32 f16 bf16 q8_0 q4_0 q4_1 q5_0 q5_1 q2_k q3_k_s q3_k_m q3_k_l q4_k_s q4_k_m q5_k_s q5_k_m q6_k)
 swift build -c release --product ggufkit >&2
+swift build -c release --product quant-benchmark >&2
+.build/release/quant-benchmark
+echo
 bin=.build/release/ggufkit
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 

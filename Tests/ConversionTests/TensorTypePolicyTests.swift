@@ -1,0 +1,130 @@
+import Conversion
+import GGUF
+import Testing
+
+/// The per-tensor mixes, checked against what llama-quantize chooses for the same shapes
+/// (`scripts/check-against-llama-quantize.sh` compares whole files).
+@Suite("Per-tensor type policy")
+struct TensorTypePolicyTests {
+    /// A Llama-style model: 32 layers, multi-head attention, separate output head, 4096-wide rows.
+    static let llama = ModelShapeInfo(layerCount: 32, gqaRatio: 1, tiedEmbeddings: false)
+    /// A GQA model with tied embeddings and 576-wide rows (SmolLM2-135M's shape).
+    static let smol = ModelShapeInfo(layerCount: 30, gqaRatio: 3, tiedEmbeddings: true)
+    /// A GQA-4 model with 512-wide rows (multiples of 256: every K-quant applies).
+    static let gqa4 = ModelShapeInfo(layerCount: 8, gqaRatio: 4, tiedEmbeddings: false)
+
+    func type(_ file: FileType, _ model: ModelShapeInfo, _ name: String, _ dims: [Int]) -> GGMLType {
+        TensorTypePolicy(fileType: file, model: model).decide(TensorRoleInfo(name: name, dimensions: dims), sourceType: .f32).type
+    }
+
+    @Test("vectors stay F32 in every file type", arguments: FileType.allCases)
+    func vectors(file: FileType) {
+        #expect(type(file, Self.llama, "blk.0.attn_norm.weight", [4096]) == .f32)
+        #expect(type(file, Self.llama, "blk.0.attn_q.bias", [4096]) == .f32)
+    }
+
+    @Test("norm matrices and non-weights are never quantized")
+    func notQuantized() {
+        #expect(type(.q4_0, Self.llama, "blk.0.attn_q_norm.weight", [128, 32]) == .f32)
+        #expect(!TensorTypePolicy.allowsQuantization(TensorRoleInfo(name: "blk.0.attn_q_norm.weight", dimensions: [128, 32])))
+    }
+
+    @Test("Llama-style Q4_K_M: output Q6_K, attn_v and ffn_down Q6_K in the more-bits layers, the rest Q4_K")
+    func llamaQ4KM() {
+        let dims = [4096, 4096]
+        #expect(type(.q4_k_m, Self.llama, "output.weight", [4096, 32000]) == .q6_K)
+        #expect(type(.q4_k_m, Self.llama, "token_embd.weight", [4096, 32000]) == .q4_K)
+        // use_more_bits: first 4 layers, last 4, and every third in between (i - 4) % 3 == 2.
+        let moreBits = Set([0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31])
+        for layer in 0 ..< 32 {
+            let expected: GGMLType = moreBits.contains(layer) ? .q6_K : .q4_K
+            #expect(type(.q4_k_m, Self.llama, "blk.\(layer).attn_v.weight", dims) == expected)
+            #expect(type(.q4_k_m, Self.llama, "blk.\(layer).ffn_down.weight", [11008, 4096]) == expected)
+            #expect(type(.q4_k_m, Self.llama, "blk.\(layer).attn_q.weight", dims) == .q4_K)
+            #expect(type(.q4_k_m, Self.llama, "blk.\(layer).ffn_up.weight", [4096, 11008]) == .q4_K)
+        }
+    }
+
+    @Test("Q2_K: attn_v depends on the GQA ratio, ffn_down and attn_output get Q3_K")
+    func q2K() {
+        #expect(type(.q2_k, Self.llama, "blk.5.attn_v.weight", [4096, 4096]) == .q3_K)
+        #expect(type(.q2_k, Self.gqa4, "blk.5.attn_v.weight", [512, 128]) == .q4_K)
+        #expect(type(.q2_k, Self.gqa4, "blk.5.ffn_down.weight", [1536, 512]) == .q3_K)
+        #expect(type(.q2_k, Self.gqa4, "blk.5.attn_output.weight", [512, 512]) == .q3_K)
+        #expect(type(.q2_k, Self.gqa4, "blk.5.attn_q.weight", [512, 512]) == .q2_K)
+    }
+
+    @Test("Q3_K_M, Q3_K_L and Q4_K_S layer rules")
+    func q3AndQ4S() {
+        #expect(type(.q3_k_m, Self.gqa4, "blk.0.attn_v.weight", [512, 128]) == .q5_K)
+        #expect(type(.q3_k_m, Self.gqa4, "blk.2.attn_v.weight", [512, 128]) == .q4_K)
+        #expect(type(.q3_k_m, Self.gqa4, "blk.2.attn_output.weight", [512, 512]) == .q4_K)
+        #expect(type(.q3_k_m, Self.llama, "blk.1.ffn_down.weight", [11008, 4096]) == .q5_K)
+        #expect(type(.q3_k_m, Self.llama, "blk.2.ffn_down.weight", [11008, 4096]) == .q4_K)
+        #expect(type(.q3_k_l, Self.gqa4, "blk.7.ffn_down.weight", [1536, 512]) == .q5_K)
+        #expect(type(.q4_k_s, Self.llama, "blk.3.attn_v.weight", [4096, 4096]) == .q5_K)
+        #expect(type(.q4_k_s, Self.llama, "blk.4.attn_v.weight", [4096, 4096]) == .q4_K)
+        #expect(type(.q4_k_s, Self.llama, "blk.3.ffn_down.weight", [11008, 4096]) == .q5_K)
+        #expect(type(.q4_k_s, Self.llama, "blk.4.ffn_down.weight", [11008, 4096]) == .q4_K)
+    }
+
+    @Test("576-wide rows fall back: Q4_K to Q5_0, Q6_K to Q8_0, Q2_K to Q4_0; tied embeddings get Q8_0")
+    func smolFallbacks() {
+        let policy = TensorTypePolicy(fileType: .q4_k_m, model: Self.smol)
+        let q = policy.decide(TensorRoleInfo(name: "blk.10.attn_q.weight", dimensions: [576, 576]))
+        #expect(q == .init(type: .q5_0, fallbackFrom: .q4_K))
+        let v = policy.decide(TensorRoleInfo(name: "blk.0.attn_v.weight", dimensions: [576, 192]))
+        #expect(v == .init(type: .q8_0, fallbackFrom: .q6_K))
+        // ffn_down rows are 1536 wide (a multiple of 256), so the K-quant stays.
+        #expect(type(.q4_k_m, Self.smol, "blk.10.ffn_down.weight", [1536, 576]) == .q4_K)
+        #expect(type(.q4_k_m, Self.smol, "token_embd.weight", [576, 49152]) == .q8_0)
+        #expect(type(.q2_k, Self.smol, "blk.10.attn_q.weight", [576, 576]) == .q4_0)
+        #expect(type(.q4_0, Self.smol, "token_embd.weight", [576, 49152]) == .q8_0)
+    }
+
+    @Test("rows that even 32 does not divide become F16")
+    func f16Fallback() {
+        let decision = TensorTypePolicy.compatible(.q4_K, rowLength: 100)
+        #expect(decision == .init(type: .f16, fallbackFrom: .q4_K))
+        #expect(TensorTypePolicy.compatible(.q8_0, rowLength: 48) == .init(type: .f16, fallbackFrom: .q8_0))
+    }
+
+    @Test("--pure applies the base type everywhere (fallbacks still apply)")
+    func pure() {
+        var policy = TensorTypePolicy(fileType: .q4_k_m, model: Self.gqa4)
+        policy.pure = true
+        #expect(policy.decide(TensorRoleInfo(name: "output.weight", dimensions: [512, 512])).type == .q4_K)
+        #expect(policy.decide(TensorRoleInfo(name: "blk.0.attn_v.weight", dimensions: [512, 128])).type == .q4_K)
+    }
+
+    @Test("--keep overrides by regex, first match wins, then falls back if the row needs it")
+    func overrides() throws {
+        var policy = TensorTypePolicy(fileType: .q4_0, model: Self.gqa4)
+        policy.overrides = [try TensorTypeOverride(parsing: "attn_(q|k)=q8_0"), try TensorTypeOverride(parsing: "attn=f16"),
+                            try TensorTypeOverride(parsing: "ffn_up=Q6_K")]
+        #expect(policy.decide(TensorRoleInfo(name: "blk.1.attn_q.weight", dimensions: [512, 512])).type == .q8_0)
+        #expect(policy.decide(TensorRoleInfo(name: "blk.1.attn_v.weight", dimensions: [512, 128])).type == .f16)
+        #expect(policy.decide(TensorRoleInfo(name: "blk.1.ffn_up.weight", dimensions: [512, 1536])).type == .q6_K)
+        #expect(policy.decide(TensorRoleInfo(name: "blk.1.ffn_up.weight", dimensions: [576, 1536]))
+            == .init(type: .q8_0, fallbackFrom: .q6_K))
+        #expect(throws: ConversionError.self) { try TensorTypeOverride(parsing: "attn_v") }
+        #expect(throws: ConversionError.self) { try TensorTypeOverride(parsing: "attn_v=q9_9") }
+        #expect(throws: ConversionError.self) { try TensorTypeOverride(parsing: "([=q8_0") }
+    }
+
+    @Test("file type names parse case-insensitively and map to llama.cpp's file type ids")
+    func names() {
+        #expect(FileType(name: "Q4_K_M") == .q4_k_m)
+        #expect(FileType(name: "q4_k_m")?.llamaFileType.rawValue == 15)
+        #expect(FileType(name: "q2_k")?.llamaFileType.rawValue == 10)
+        #expect(FileType(name: "bf16")?.llamaFileType.rawValue == 32)
+        #expect(FileType(name: "q7_0") == nil)
+    }
+
+    @Test("an 80-layer Llama gets Q5_K attn_v where the mix says Q3_K or Q4_K")
+    func seventyB() {
+        let model = ModelShapeInfo(layerCount: 80, gqaRatio: 8, tiedEmbeddings: false, is70BClass: true)
+        #expect(type(.q4_k_s, model, "blk.50.attn_v.weight", [8192, 1024]) == .q5_K)
+        #expect(type(.q3_k_s, model, "blk.50.attn_v.weight", [8192, 1024]) == .q5_K)
+    }
+}

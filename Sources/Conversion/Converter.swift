@@ -121,6 +121,8 @@ public enum Converter {
         metadata["general.file_type"] = llamaFileType(options.fileType, plan: plan).metadataValue
         var tokenizerOptions = TokenizerMetadataOptions(log: options.log)
         tokenizerOptions.preTokenizerOverride = options.preTokenizerOverride
+        // llama.cpp's Qwen converters skip LlamaModel's add_prefix_space and vocab-size rules.
+        tokenizerOptions.recipe = arch.ggufArchitecture == "llama" ? .llama : .sentencePieceThenBPE
         let tokenizer = try HFTokenizerLoader.metadata(directory: folder.directory, vocabSize: arch.decoder.vocabSize,
                                                        options: tokenizerOptions)
         metadata.merge(tokenizer)

@@ -59,7 +59,7 @@ public enum HFTokenizerLoader {
             special = try loader.load()
         } else if let tokenizer = folder.tokenizerJSON {
             if options.recipe == .llama, try LlamaHFVocabularyBuilder.applies(to: tokenizer) {
-                vocabulary = try LlamaHFVocabularyBuilder(folder: folder, tokenizer: tokenizer).build()
+                vocabulary = try LlamaHFVocabularyBuilder(folder: folder, tokenizer: tokenizer, log: log).build()
                 log("tokenizer: SentencePiece-style tokenizer.json with \(vocabulary.count) tokens")
                 var loader = SpecialVocabLoader(folder: folder, loadMerges: false, vocabularySize: vocabulary.count, log: log)
                 special = try loader.load()
@@ -68,7 +68,7 @@ public enum HFTokenizerLoader {
                 guard type == "BPE" else {
                     throw .unsupportedTokenizer(path: tokenizer.path, reason: "model type \(type.map { "\"\($0)\"" } ?? "missing") is not BPE")
                 }
-                let built = try BPEVocabularyBuilder(folder: folder, tokenizer: tokenizer).build(vocabSize: vocabSize)
+                let built = try BPEVocabularyBuilder(folder: folder, tokenizer: tokenizer, log: log).build(vocabSize: vocabSize)
                 vocabulary = built.0
                 log("tokenizer: byte-level BPE tokenizer.json with \(vocabulary.count) tokens")
                 let facts = try PreTokenizerFacts.read(tokenizer: tokenizer, tokenizerClass: config?["tokenizer_class"]?.stringValue,
@@ -100,6 +100,9 @@ public enum HFTokenizerLoader {
         if options.padWithEOSWhenMissing, special.ids["pad"] == nil, let eos = special.ids["eos"] {
             log("no pad token: using eos (\(eos)) as pad")
             special.ids.set("pad", eos)
+        }
+        for (role, id) in special.ids.entries where id >= vocabulary.count {
+            log("warning: special token \(role) id \(id) is outside the vocabulary (\(vocabulary.count) tokens)")
         }
         special.write(into: &metadata, log: log)
 

@@ -2,8 +2,10 @@
 /// `get_vocab()` (model vocab plus added tokens) and `added_tokens_decoder`.
 ///
 /// The converter reads these through `AutoTokenizer`, which does more than read
-/// `tokenizer.json`: added tokens listed only in `tokenizer_config.json`, and declared
-/// special tokens that are not added tokens yet, get added on load. This replays that.
+/// `tokenizer.json`: added tokens get ids by the `tokenizers` rule rather than the ids
+/// written in the file, and added tokens listed only in `tokenizer_config.json`, and
+/// declared special tokens that are not added tokens yet, get added on load. This
+/// replays that.
 struct HFFastTokenizerVocab {
     /// `get_vocab()`: token text to id (added tokens win over model entries).
     private(set) var vocab: [ExactString: Int] = [:]
@@ -20,7 +22,7 @@ struct HFFastTokenizerVocab {
     /// The tokenizer.json path, for errors.
     private let path: String
 
-    init(folder: HFTokenizerFolder, tokenizer: HFTokenizerJSON) throws(TokenizersError) {
+    init(folder: HFTokenizerFolder, tokenizer: HFTokenizerJSON, log: (String) -> Void) throws(TokenizersError) {
         path = tokenizer.path
         var base: [ExactString: Int] = [:]
         let entries = try tokenizer.vocabulary()
@@ -31,7 +33,14 @@ struct HFFastTokenizerVocab {
         vocab = base
         declaredSpecials = try DeclaredSpecialTokens(folder: folder)
 
-        for token in try tokenizer.addedTokens() { insert(token, at: token.id) }
+        // `tokenizers` re-adds tokenizer.json's added tokens in list order and gives
+        // each the id its rule picks, whatever id the file wrote down.
+        for token in try tokenizer.addedTokens() {
+            let id = try add(token)
+            if let id, id != token.id {
+                log("warning: added token \(String(reflecting: token.content)) is listed with id \(token.id) but gets id \(id)")
+            }
+        }
         try addFromTokenizerConfig(folder: folder)
         for declared in declaredSpecials.tokens where addedByContent[ExactString(declared.content)] == nil {
             try add(declared)
@@ -77,9 +86,11 @@ struct HFFastTokenizerVocab {
     }
 
     /// The `tokenizers` rule for `add_tokens`: reuse the id of known text, else take
-    /// the next id after the model vocabulary and the added tokens.
-    private mutating func add(_ token: HFAddedToken) throws(TokenizersError) {
-        guard !token.content.isEmpty else { return }
+    /// the next id after the model vocabulary and the added tokens. Returns the id, or
+    /// `nil` for empty text, which is never added.
+    @discardableResult
+    private mutating func add(_ token: HFAddedToken) throws(TokenizersError) -> Int? {
+        guard !token.content.isEmpty else { return nil }
         let key = ExactString(token.content)
         let id: Int
         if let known = addedByContent[key] ?? baseVocab[key] {
@@ -94,6 +105,7 @@ struct HFFastTokenizerVocab {
             id = baseVocabularySize
         }
         insert(token, at: id)
+        return id
     }
 
     private mutating func insert(_ token: HFAddedToken, at id: Int) {

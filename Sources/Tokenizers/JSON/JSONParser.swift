@@ -218,7 +218,7 @@ struct JSONParser {
                 position = escapeStart
                 throw failure("invalid \\u escape")
             }
-            out.append(contentsOf: Array(String(Character(unicode)).utf8))
+            UTF8.encode(unicode) { out.append($0) }
         default:
             position = escapeStart
             throw failure("invalid escape sequence")

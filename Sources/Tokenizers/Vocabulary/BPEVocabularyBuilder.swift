@@ -7,13 +7,14 @@
 struct BPEVocabularyBuilder {
     let folder: HFTokenizerFolder
     let tokenizer: HFTokenizerJSON
+    let log: @Sendable (String) -> Void
 
     /// Only the ByteLevel decoder changes added tokens in ways that matter here;
     /// other decoders are taken to give the text back unchanged.
     private var usesByteLevelDecoder: Bool { tokenizer.decoderType == "ByteLevel" }
 
     func build(vocabSize requested: Int?) throws(TokenizersError) -> (TokenVocabulary, HFFastTokenizerVocab) {
-        let fast = try HFFastTokenizerVocab(folder: folder, tokenizer: tokenizer)
+        let fast = try HFFastTokenizerVocab(folder: folder, tokenizer: tokenizer, log: log)
         let vocabSize = requested ?? fast.vocab.count
         guard vocabSize >= 0, vocabSize <= SentencePieceVocabularyBuilder.maxVocabularySize else {
             throw .invalidVocabulary(path: folder.path("config.json"), reason: "vocab_size \(vocabSize) is negative or implausibly large")

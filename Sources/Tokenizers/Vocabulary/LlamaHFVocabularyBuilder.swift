@@ -8,6 +8,7 @@
 struct LlamaHFVocabularyBuilder {
     let folder: HFTokenizerFolder
     let tokenizer: HFTokenizerJSON
+    let log: @Sendable (String) -> Void
 
     static let score: Float = -1000
 
@@ -23,7 +24,7 @@ struct LlamaHFVocabularyBuilder {
     }
 
     func build() throws(TokenizersError) -> TokenVocabulary {
-        let fast = try HFFastTokenizerVocab(folder: folder, tokenizer: tokenizer)
+        let fast = try HFFastTokenizerVocab(folder: folder, tokenizer: tokenizer, log: log)
         let base = fast.baseVocabularySize
 
         // `all_special_ids`: declared specials resolved through the vocabulary; text

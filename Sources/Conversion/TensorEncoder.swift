@@ -60,6 +60,19 @@ public struct TensorEncoder: Sendable {
             throw ConversionError.unsupportedSourceDType(tensor: tensor.sourceName, file: tensor.sourceFile,
                                                          dtype: sourceType.name)
         }
+        // A permuted vector (a Q or K bias) moves elements, not rows.
+        if let permutation, tensor.dimensions.count == 1 {
+            let count = tensor.rowLength
+            var values = [Float](repeating: 0, count: count)
+            values.withUnsafeMutableBufferPointer { decoder.dequantizeRow(source, into: $0) }
+            let permuted = (0 ..< count).map { values[permutation.sourceRow(forOutputRow: $0, rowCount: count)] }
+            var bytes = [UInt8](repeating: 0, count: rowBytes)
+            permuted.withUnsafeBufferPointer { input in
+                bytes.withUnsafeMutableBytes { encoder.quantizeRow(input, into: $0, importance: nil) }
+            }
+            try bytes.withUnsafeBytes { try sink($0) }
+            return
+        }
         // Same encoding, same order: the bytes can be copied as they are.
         if permutation == nil, sourceType == tensor.targetType, tensor.importance == nil {
             try copyRaw(source, tensor: tensor, rowBytes: rowBytes, sink: sink)
@@ -147,8 +160,14 @@ public struct TensorEncoder: Sendable {
                 }
             }
             if let (row, column) = failure.first {
+                // The message names the checkpoint's tensor, so it must give the checkpoint's row,
+                // not where a Q/K permutation moved it.
+                var sourceRow = row
+                if case let .checkpoint(_, permutation?) = tensor.source {
+                    sourceRow = permutation.sourceRow(forOutputRow: row, rowCount: rowCount)
+                }
                 throw ConversionError.nonFiniteValue(tensor: tensor.sourceName, file: tensor.sourceFile,
-                                                     row: row, column: column)
+                                                     row: sourceRow, column: column)
             }
             try sink(UnsafeRawBufferPointer(rebasing: output[0 ..< (windowRows * rowBytes)]))
             windowStart += windowRows

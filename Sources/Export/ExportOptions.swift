@@ -3,7 +3,12 @@ import SafeTensors
 
 /// The float type written to `model.safetensors`.
 public enum ExportDType: String, CaseIterable, Sendable {
-    case bf16, f16, f32
+    /// bfloat16, rounded to nearest even (what most Hugging Face checkpoints ship).
+    case bf16
+    /// IEEE half precision, rounded to nearest even; values beyond ±65504 become infinite.
+    case f16
+    /// The dequantized values exactly.
+    case f32
 
     /// Parses a user-typed name, case-insensitively.
     public init?(name: String) {
@@ -45,9 +50,10 @@ public struct ExportOptions: Sendable {
     /// Weights above this many bytes are split into `model-0000i-of-0000n.safetensors` shards.
     public var maxShardBytes: Int
 
-    /// Transformers' own default shard limit, so exported folders look like hub checkpoints.
+    /// About 2 GB a shard: small enough for any file system and upload limit, large enough to stay few.
     public static let defaultMaxShardBytes = 2_000_000_000
 
+    /// Options with BF16 output, one thread per core, no logging, no overwriting and 2 GB shards.
     public init(dtype: ExportDType = .bf16, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 log: @escaping @Sendable (String) -> Void = { _ in }, overwrite: Bool = false,
                 maxShardBytes: Int = ExportOptions.defaultMaxShardBytes) {
@@ -65,6 +71,7 @@ public struct ExportSummary: Sendable {
     public var directory: String
     /// `general.architecture` of the source.
     public var architecture: String
+    /// The element type of the written tensors.
     public var dtype: ExportDType
     /// Tensors written to safetensors.
     public var tensorCount: Int
@@ -78,5 +85,15 @@ public struct ExportSummary: Sendable {
     public var files: [String]
     /// GGUF tensors deliberately left out (e.g. `rope_freqs.weight`).
     public var droppedTensors: [String]
+    /// Wall-clock time of the whole export.
     public var seconds: Double
+}
+
+extension ExportSummary: CustomStringConvertible {
+    /// One line for command-line output.
+    public var description: String {
+        let files = weightFiles.count == 1 ? weightFiles[0] : "\(weightFiles.count) shards"
+        let seconds = String(format: "%.2f", self.seconds)
+        return "\(tensorCount) tensors, \(parameterCount) parameters, \(tensorBytes) bytes of \(dtype.rawValue) in \(files) (\(seconds) s)"
+    }
 }

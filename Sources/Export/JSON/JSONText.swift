@@ -82,7 +82,7 @@ indirect enum JSONText {
             case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
             case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x00 ..< 0x20, 0x7F:
+            case 0x00 ..< 0x20:
                 let digits = Array("0123456789abcdef".utf8)
                 out += Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 15)]]
             default: out.append(byte)

@@ -79,6 +79,11 @@ public struct TensorTypePolicy: Sendable {
     public struct Decision: Sendable, Equatable {
         public var type: GGMLType
         public var fallbackFrom: GGMLType?
+
+        public init(type: GGMLType, fallbackFrom: GGMLType? = nil) {
+            self.type = type
+            self.fallbackFrom = fallbackFrom
+        }
     }
 
     /// Only 2-D weight matrices are quantized; norms, biases and 1-D factors keep F32
@@ -112,7 +117,7 @@ public struct TensorTypePolicy: Sendable {
 
     /// Row lengths must be whole blocks. A 256-wide K-quant falls back to the 32-wide legacy
     /// format of similar size (as llama.cpp does); if even 32 does not divide the row, F16.
-    static func compatible(_ type: GGMLType, rowLength: Int) -> Decision {
+    public static func compatible(_ type: GGMLType, rowLength: Int) -> Decision {
         guard rowLength % type.blockSize != 0 else { return Decision(type: type) }
         var fallback: GGMLType
         switch type {

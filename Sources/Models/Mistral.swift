@@ -20,4 +20,8 @@ public struct MistralArchitecture: ModelArchitecture {
     public func mapTensor(_ name: String) throws -> TensorMapping? {
         try LlamaFamily.mapLlamaStyle(name, decoder: decoder, architecture: ggufArchitecture)
     }
+
+    public func generatedTensors() -> [GeneratedTensor] {
+        LlamaFamily.llama3RopeFactors(decoder).map { [$0] } ?? []
+    }
 }

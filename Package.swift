@@ -29,7 +29,7 @@ let package = Package(
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
-            "Conversion", "GGUF", "SafeTensors",
+            "Conversion", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -40,7 +40,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors", "Models", "Tokenizers"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors"]),

@@ -15,6 +15,21 @@ public struct CandidateReport: Sendable, Codable {
     public var topTokenAgreement: Double
     public var tokensPerSecond: Double
 
+    public init(path: String, fileBytes: Int, bitsPerWeight: Double?, perplexity: Double, perplexityError: Double,
+                deltaPerplexity: Double, meanKLDivergence: Double, klDivergenceP99: Double, topTokenAgreement: Double,
+                tokensPerSecond: Double) {
+        self.path = path
+        self.fileBytes = fileBytes
+        self.bitsPerWeight = bitsPerWeight
+        self.perplexity = perplexity
+        self.perplexityError = perplexityError
+        self.deltaPerplexity = deltaPerplexity
+        self.meanKLDivergence = meanKLDivergence
+        self.klDivergenceP99 = klDivergenceP99
+        self.topTokenAgreement = topTokenAgreement
+        self.tokensPerSecond = tokensPerSecond
+    }
+
     enum CodingKeys: String, CodingKey {
         case path, fileBytes = "file_bytes", bitsPerWeight = "bits_per_weight", perplexity
         case perplexityError = "perplexity_error", deltaPerplexity = "delta_perplexity"

@@ -7,7 +7,8 @@ struct GGUFKit: ParsableCommand {
         commandName: "ggufkit",
         abstract: "Convert Hugging Face checkpoints to GGUF and check the result.",
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, QuantizeCommand.self, InspectCommand.self]
+        subcommands: [ConvertCommand.self, QuantizeCommand.self, InspectCommand.self, PerplexityCommand.self,
+                      CompareCommand.self, GenerateCommand.self, BenchCommand.self, ExportCommand.self]
     )
 
     /// Errors from the toolkit print as one line and exit 1; usage errors keep

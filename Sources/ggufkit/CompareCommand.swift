@@ -1,0 +1,154 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Score an original model and candidates on the same text: PPL, KL divergence, top-token agreement, speed."
+    )
+
+    @Argument(help: "The original (a Hugging Face folder or GGUF file).")
+    var original: String
+
+    @Argument(help: "Candidate GGUF files (or folders).")
+    var candidates: [String]
+
+    @OptionGroup var scoring: ScoringOptions
+
+    @Option(name: .long, help: "Keep the original's log-probabilities here (zstd) and reuse them when they match.")
+    var baseCache: String?
+
+    @Flag(name: .long, help: "Print JSON on stdout.")
+    var json = false
+
+    @Flag(name: .long, help: "Print CSV on stdout.")
+    var csv = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
+        guard !candidates.isEmpty else { throw ValidationError("give at least one candidate") }
+    }
+
+    func run() throws {
+        let base = try LoadedModel.open(original, threads: common.threads)
+        let tokens = try base.tokenize(textFile: scoring.file)
+        let comparison = ModelComparison(runner: scoring.runner(bos: base.chunkBOS))
+        let chunks = comparison.runner.chunkCount(tokens: tokens.count)
+        let digest = tokenDigest(tokens, context: scoring.context, chunks: chunks)
+
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ggufkit-base-\(UUID().uuidString).klp").path
+        let cachePath = baseCache ?? temporary
+        defer { if baseCache == nil { try? FileManager.default.removeItem(atPath: temporary) } }
+        var header: LogProbCacheHeader?
+        if let baseCache, FileManager.default.fileExists(atPath: baseCache),
+           let cached = try? LogProbCacheReader(path: baseCache).header,
+           cached.tokenDigest == digest, cached.vocabSize == base.model.vocabSize {
+            common.log("reusing the original's log-probabilities from \(baseCache)")
+            header = cached
+        }
+        if header == nil {
+            common.log("scoring the original \(original) (\(chunks) chunks of \(scoring.context))")
+            header = try comparison.scoreBase(model: base.model, tokens: tokens, modelPath: original,
+                                              textPath: scoring.file, cachePath: cachePath)
+            if baseCache != nil { common.log("saved the original's log-probabilities to \(cachePath)") }
+        }
+        let reader = try LogProbCacheReader(path: cachePath)
+        let baseHeader = header!
+        var rows = [ComparisonRow(name: original, report: CandidateReport(
+            path: original, fileBytes: base.fileBytes, bitsPerWeight: base.bitsPerWeight,
+            perplexity: baseHeader.perplexity, perplexityError: baseHeader.perplexityError, deltaPerplexity: 0,
+            meanKLDivergence: 0, klDivergenceP99: 0, topTokenAgreement: 1, tokensPerSecond: baseHeader.tokensPerSecond))]
+        for candidate in candidates {
+            common.log("scoring \(candidate)")
+            let loaded = try LoadedModel.open(candidate, threads: common.threads)
+            let candidateTokens = try loaded.tokenize(textFile: scoring.file)
+            let report = try comparison.scoreCandidate(model: loaded.model, tokens: candidateTokens, modelPath: candidate,
+                                                       textPath: scoring.file, base: reader, fileBytes: loaded.fileBytes,
+                                                       bitsPerWeight: loaded.bitsPerWeight)
+            rows.append(ComparisonRow(name: candidate, report: report))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let document = ComparisonDocument(text: scoring.file, context: scoring.context, chunks: baseHeader.chunks,
+                                              original: rows[0].report, candidates: rows.dropFirst().map(\.report))
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
+        } else if csv {
+            print(ComparisonTable.csv(rows))
+        } else {
+            print(ComparisonTable.text(rows, text: scoring.file, context: scoring.context, chunks: baseHeader.chunks))
+        }
+    }
+}
+
+struct ComparisonRow {
+    var name: String
+    var report: CandidateReport
+}
+
+struct ComparisonDocument: Encodable {
+    var text: String
+    var context: Int
+    var chunks: Int
+    var original: CandidateReport
+    var candidates: [CandidateReport]
+}
+
+/// The aligned table and CSV that `compare` prints.
+enum ComparisonTable {
+    static let headers = ["model", "size MB", "bpw", "PPL", "±", "ΔPPL", "KLD mean", "KLD p99", "top-1 %", "tok/s"]
+
+    static func cells(_ row: ComparisonRow) -> [String] {
+        let r = row.report
+        return [
+            URL(fileURLWithPath: row.name).lastPathComponent,
+            String(format: "%.1f", Double(r.fileBytes) / 1e6),
+            r.bitsPerWeight.map { String(format: "%.2f", $0) } ?? "-",
+            String(format: "%.4f", r.perplexity),
+            String(format: "%.4f", r.perplexityError),
+            String(format: "%+.4f", r.deltaPerplexity),
+            String(format: "%.6f", r.meanKLDivergence),
+            String(format: "%.6f", r.klDivergenceP99),
+            String(format: "%.2f", r.topTokenAgreement * 100),
+            String(format: "%.1f", r.tokensPerSecond),
+        ]
+    }
+
+    static func text(_ rows: [ComparisonRow], text: String, context: Int, chunks: Int) -> String {
+        let body = rows.map(cells)
+        let widths = headers.indices.map { column in
+            max(headers[column].count, body.map { $0[column].count }.max() ?? 0)
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        var lines = ["\(text): \(chunks) chunks of \(context) tokens; KL divergence and top-1 agreement against \(rows[0].name)", ""]
+        lines.append(line(headers))
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        lines.append(contentsOf: body.map(line))
+        return lines.joined(separator: "\n")
+    }
+
+    static func csv(_ rows: [ComparisonRow]) -> String {
+        let header = "model,file_bytes,bits_per_weight,perplexity,perplexity_error,delta_perplexity,kl_divergence_mean,"
+            + "kl_divergence_p99,top1_agreement,tokens_per_second"
+        let lines = rows.map { row -> String in
+            let r = row.report
+            let name = row.name.contains(",") || row.name.contains("\"")
+                ? "\"" + row.name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.name
+            return [name, "\(r.fileBytes)", r.bitsPerWeight.map { String(format: "%.4f", $0) } ?? "",
+                    String(format: "%.6f", r.perplexity), String(format: "%.6f", r.perplexityError),
+                    String(format: "%.6f", r.deltaPerplexity), String(format: "%.8f", r.meanKLDivergence),
+                    String(format: "%.8f", r.klDivergenceP99), String(format: "%.6f", r.topTokenAgreement),
+                    String(format: "%.2f", r.tokensPerSecond)].joined(separator: ",")
+        }
+        return ([header] + lines).joined(separator: "\n")
+    }
+}

@@ -24,6 +24,19 @@ public enum TokenizersError: Error, CustomStringConvertible, Equatable {
     case invalidVocabulary(path: String, reason: String)
     /// A tokenizer kind the converter's Llama/Qwen paths do not handle.
     case unsupportedTokenizer(path: String, reason: String)
+    /// A `tokenizer.*` metadata key an encoder needs is absent.
+    case missingMetadata(key: String)
+    /// A `tokenizer.*` metadata value has the wrong type, length or content; `index` is the
+    /// array element at fault, when there is one.
+    case invalidMetadata(key: String, index: Int?, reason: String)
+    /// `tokenizer.ggml.pre` names a pre-tokenizer this encoder does not implement.
+    case unsupportedPreTokenizer(name: String, supported: [String])
+    /// Encoding needs a special token (e.g. BOS when `add_bos_token` is set) the vocabulary lacks.
+    case missingSpecialToken(role: String, key: String)
+    /// A byte of the text has no token: no `<0xXX>` byte piece and no unknown token to stand
+    /// in. `fragmentOffset` is where the text fragment holding it starts (after special tokens
+    /// are split out).
+    case unencodableByte(byte: UInt8, fragmentOffset: Int)
 
     /// A one-line message naming the file and the position of the problem.
     public var description: String {
@@ -48,6 +61,16 @@ public enum TokenizersError: Error, CustomStringConvertible, Equatable {
             return "\(path): invalid vocabulary: \(reason)"
         case let .unsupportedTokenizer(path, reason):
             return "\(path): unsupported tokenizer: \(reason)"
+        case let .missingMetadata(key):
+            return "tokenizer metadata: \(key) is missing"
+        case let .invalidMetadata(key, index, reason):
+            return "tokenizer metadata: \(key)\(index.map { "[\($0)]" } ?? ""): \(reason)"
+        case let .unsupportedPreTokenizer(name, supported):
+            return "tokenizer metadata: tokenizer.ggml.pre \"\(name)\" is not supported (supported: \(supported.joined(separator: ", ")))"
+        case let .missingSpecialToken(role, key):
+            return "tokenizer metadata: encoding needs a \(role) token but \(key) is missing or outside the vocabulary"
+        case let .unencodableByte(byte, fragmentOffset):
+            return "text fragment at byte offset \(fragmentOffset): byte 0x\(hex2(Int(byte))) has no byte token and the vocabulary has no unknown token"
         }
     }
 }

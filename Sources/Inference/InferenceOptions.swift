@@ -1,0 +1,39 @@
+import Foundation
+
+/// How a ``LlamaModel`` uses the machine.
+public struct InferenceOptions: Sendable {
+    /// Worker threads for every parallel step (matrix products included). At least 1.
+    public var threads: Int
+    /// Bytes of dequantized F32 weights kept between calls.
+    ///
+    /// Weight matrices are decoded to F32 on first use. While the running total stays within
+    /// this budget the decoded copy is kept, so later batches skip decoding; matrices past the
+    /// budget are decoded again, in bounded slices, every time they are used. That keeps models
+    /// larger than memory-as-F32 runnable. `0` never caches (F32 weights in a GGUF file are
+    /// still used in place).
+    public var weightCacheBytes: Int
+    /// Upper bound for the logits block computed at once by ``LlamaModel/evaluate(sequences:outputPositions:consumer:)``.
+    public var logitsBlockBytes: Int
+    /// Most tokens pushed through the layers at once; longer requests are split by sequence.
+    public var maxBatchTokens: Int
+
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                weightCacheBytes: Int = 2 << 30,
+                logitsBlockBytes: Int = 64 << 20,
+                maxBatchTokens: Int = 4096) {
+        self.threads = threads
+        self.weightCacheBytes = weightCacheBytes
+        self.logitsBlockBytes = logitsBlockBytes
+        self.maxBatchTokens = maxBatchTokens
+    }
+
+    /// The options with every field clamped to a usable value.
+    var normalized: InferenceOptions {
+        var copy = self
+        copy.threads = min(max(threads, 1), 256)
+        copy.weightCacheBytes = max(weightCacheBytes, 0)
+        copy.logitsBlockBytes = max(logitsBlockBytes, 1 << 16)
+        copy.maxBatchTokens = max(maxBatchTokens, 1)
+        return copy
+    }
+}

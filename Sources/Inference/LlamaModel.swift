@@ -1,0 +1,118 @@
+import Foundation
+
+/// A Llama-family decoder (`llama`, `qwen2`, `qwen3`) evaluated on the CPU the way llama.cpp
+/// evaluates it.
+///
+/// Calls are serialised: each one already uses every configured thread.
+public final class LlamaModel: @unchecked Sendable {
+    // @unchecked: all mutable state (scratch space, weight cache placement) is only touched
+    // while `lock` is held.
+
+    public let hyper: ModelHyperParameters
+    public let options: InferenceOptions
+    /// Where the weights come from.
+    public let source: any WeightSource
+    let weights: ModelWeights
+    let context: ComputeContext
+    let pass: ForwardPass
+    private let lock = NSLock()
+
+    /// Rows in the output head (`token_embd` rows when the head is tied).
+    public var vocabSize: Int { weights.vocabularySize }
+
+    /// Loads a GGUF file (weights of any supported encoding stay mapped until used).
+    public convenience init(ggufPath: String, options: InferenceOptions = InferenceOptions()) throws {
+        try self.init(source: GGUFWeightSource(path: ggufPath), options: options)
+    }
+
+    /// Loads a Hugging Face folder (`config.json` and safetensors weights).
+    public convenience init(huggingFaceDirectory: String, options: InferenceOptions = InferenceOptions()) throws {
+        try self.init(source: HuggingFaceWeightSource(directory: huggingFaceDirectory), options: options)
+    }
+
+    /// Loads the model held by any weight source.
+    public init(source: any WeightSource, options: InferenceOptions = InferenceOptions()) throws {
+        self.source = source
+        self.options = options.normalized
+        hyper = source.hyperParameters
+        weights = try ModelWeights(source: source)
+        context = ComputeContext(threads: self.options.threads, cacheBudget: self.options.weightCacheBytes)
+        pass = ForwardPass(hyper: hyper, weights: weights,
+                           rope: Rope(hyper: hyper, frequencyFactors: weights.ropeFrequencyFactors), context: context)
+    }
+
+    /// Longest sequence accepted (keeps every matrix dimension far inside BLAS's 32-bit sizes).
+    public static let maximumSequenceLength = 1 << 20
+
+    /// Runs a batch of independent sequences (each starting at position 0, same length or not)
+    /// and calls `consumer` with the logits (``vocabSize`` floats) of positions
+    /// `outputPositions` of every sequence that is long enough, sequence by sequence, positions
+    /// ascending. Logits of other positions are never computed. The buffer is only valid
+    /// during the call.
+    public func evaluate(sequences: [[Int32]], outputPositions: Range<Int>,
+                         consumer: (_ sequence: Int, _ position: Int, _ logits: UnsafeBufferPointer<Float>) -> Void)
+        throws {
+        for (index, sequence) in sequences.enumerated() {
+            try checkTokens(sequence, sequence: index, firstPosition: 0)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        context.claimBLAS()
+
+        var next = 0
+        while next < sequences.count {
+            var batch = TokenBatch()
+            while next < sequences.count,
+                  batch.rowCount == 0 || batch.rowCount + sequences[next].count <= options.maxBatchTokens {
+                batch.append(sequence: next, tokens: sequences[next], firstPosition: 0)
+                next += 1
+            }
+            guard batch.rowCount > 0 else { continue }
+            let x = try pass.run(batch, cache: nil)
+            var rows: [Int] = [], labels: [(sequence: Int, position: Int)] = []
+            for segment in batch.segments {
+                let wanted = outputPositions.clamped(to: 0 ..< segment.count)
+                for position in wanted {
+                    rows.append(segment.firstRow + position)
+                    labels.append((segment.sequence, position))
+                }
+            }
+            try pass.logits(of: rows, x: x, blockBytes: options.logitsBlockBytes) { index, logits in
+                consumer(labels[index].sequence, labels[index].position, logits)
+            }
+        }
+    }
+
+    /// A decoding session holding up to `maxTokens` tokens in its KV cache.
+    public func makeSession(maxTokens: Int) -> InferenceSession {
+        InferenceSession(model: self, capacity: max(0, min(maxTokens, Self.maximumSequenceLength)))
+    }
+
+    /// Runs `tokens` at positions `cache`'s session already reached and returns the last row's logits.
+    func extend(_ tokens: [Int32], at position: Int, cache: KeyValueCache) throws -> [Float] {
+        try checkTokens(tokens, sequence: 0, firstPosition: position)
+        lock.lock()
+        defer { lock.unlock() }
+        context.claimBLAS()
+        var batch = TokenBatch()
+        batch.append(sequence: 0, tokens: tokens, firstPosition: position)
+        let x = try pass.run(batch, cache: cache)
+        var result: [Float] = []
+        try pass.logits(of: [tokens.count - 1], x: x, blockBytes: options.logitsBlockBytes) { _, logits in
+            result = Array(logits)
+        }
+        return result
+    }
+
+    private func checkTokens(_ tokens: [Int32], sequence: Int, firstPosition: Int) throws {
+        guard tokens.count <= Self.maximumSequenceLength else {
+            throw InferenceError.invalidArgument(
+                "sequence \(sequence) has \(tokens.count) tokens; at most \(Self.maximumSequenceLength) are supported")
+        }
+        let vocabulary = vocabSize
+        for (offset, token) in tokens.enumerated() where token < 0 || Int(token) >= vocabulary {
+            throw InferenceError.tokenOutOfRange(token: token, vocabularySize: vocabulary, sequence: sequence,
+                                                 position: firstPosition + offset)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// One or more weight matrices with the same row length, applied as a single projection
+/// (Q, K and V together; gate and up together): part `i` produces output columns
+/// `rowOffsets[i] ..< rowOffsets[i] + parts[i].rows`.
+///
+/// On first use the matrix is placed once: used in place when it is a single aligned F32
+/// tensor, otherwise decoded into one F32 matrix kept for later calls if the weight cache
+/// budget allows, or else decoded again in bounded slices on every call.
+final class LinearWeights: @unchecked Sendable {
+    // @unchecked: `storage` changes once, under `lock`; afterwards it is only read.
+    let parts: [DecodedTensor]
+    let rowOffsets: [Int]
+    /// Output features (sum of the parts' rows).
+    let rows: Int
+    /// Input features.
+    let columns: Int
+
+    private enum Storage {
+        case undecided
+        case direct(UnsafePointer<Float>)
+        case cached(UnsafeMutablePointer<Float>)
+        case streamed
+    }
+
+    private let lock = NSLock()
+    private var storage = Storage.undecided
+
+    /// Rows decoded per slice when streaming: bounds scratch memory whatever the model size.
+    private static let streamSliceFloats = 4 << 20
+
+    init(parts: [DecodedTensor]) {
+        self.parts = parts
+        var offsets: [Int] = []
+        var total = 0
+        for part in parts {
+            offsets.append(total)
+            total += part.rows
+        }
+        rowOffsets = offsets
+        rows = total
+        columns = parts.first?.columns ?? 0
+    }
+
+    deinit {
+        if case let .cached(pointer) = storage { free(pointer) }
+    }
+
+    /// `output[m × rows] (+)= input[m × columns] · Wᵀ`.
+    func apply(_ input: UnsafePointer<Float>, count m: Int, inputStride: Int,
+               into output: UnsafeMutablePointer<Float>, outputStride: Int, accumulate: Bool,
+               context: ComputeContext) throws(InferenceError) {
+        guard m > 0 else { return }
+        switch resolve(context) {
+        case let .direct(weights):
+            context.multiplyTransposed(m: m, n: rows, k: columns, a: input, lda: inputStride, b: weights, ldb: columns,
+                                       accumulate: accumulate, c: output, ldc: outputStride)
+        case let .cached(weights):
+            context.multiplyTransposed(m: m, n: rows, k: columns, a: input, lda: inputStride, b: weights, ldb: columns,
+                                       accumulate: accumulate, c: output, ldc: outputStride)
+        case .streamed, .undecided:
+            for (index, part) in parts.enumerated() {
+                let target = output + rowOffsets[index]
+                if let weights = part.directFloats {
+                    context.multiplyTransposed(m: m, n: part.rows, k: columns, a: input, lda: inputStride,
+                                               b: weights, ldb: columns, accumulate: accumulate, c: target,
+                                               ldc: outputStride)
+                    continue
+                }
+                let slice = max(16, Self.streamSliceFloats / max(columns, 1))
+                let scratch = try context.workspace.floats(.decode, count: min(slice, part.rows) * columns)
+                var start = 0
+                while start < part.rows {
+                    let end = min(part.rows, start + slice)
+                    part.decodeRows(start ..< end, into: scratch, parallel: context.parallel)
+                    context.multiplyTransposed(m: m, n: end - start, k: columns, a: input, lda: inputStride,
+                                               b: scratch, ldb: columns, accumulate: accumulate, c: target + start,
+                                               ldc: outputStride)
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// Writes row `row` (0..<rows) as F32 into `destination`, from the cache when there is one.
+    func decodeRow(_ row: Int, into destination: UnsafeMutablePointer<Float>) {
+        lock.lock()
+        let current = storage
+        lock.unlock()
+        switch current {
+        case let .direct(weights):
+            destination.update(from: weights + row * columns, count: columns)
+        case let .cached(weights):
+            destination.update(from: weights + row * columns, count: columns)
+        case .streamed, .undecided:
+            var index = parts.count - 1
+            while index > 0 && rowOffsets[index] > row { index -= 1 }
+            parts[index].decodeRow(row - rowOffsets[index], into: destination)
+        }
+    }
+
+    /// Decides where the F32 weights live, decoding them into the cache when they fit.
+    private func resolve(_ context: ComputeContext) -> Storage {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .undecided = storage {
+            storage = place(context)
+        }
+        return storage
+    }
+
+    private func place(_ context: ComputeContext) -> Storage {
+        if parts.count == 1, let weights = parts[0].directFloats { return .direct(weights) }
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        let (bytes, overflow2) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        guard !overflow, !overflow2, context.cache.reserve(bytes) else { return .streamed }
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, max(bytes, 1)) == 0, let raw else {
+            context.cache.release(bytes)
+            return .streamed
+        }
+        let weights = raw.bindMemory(to: Float.self, capacity: count)
+        for (index, part) in parts.enumerated() {
+            part.decodeRows(0 ..< part.rows, into: weights + rowOffsets[index] * columns, parallel: context.parallel)
+        }
+        return .cached(weights)
+    }
+}

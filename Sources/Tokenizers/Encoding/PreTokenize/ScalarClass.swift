@@ -1,0 +1,42 @@
+/// The Unicode facts the pre-tokenizer regexes ask about a scalar, as bits: `\p{L}`,
+/// `\p{N}`, `\p{P}`, and `\s` (the White_Space set llama.cpp's tables use).
+enum ScalarClass {
+    static let letter: UInt8 = 1 << 0
+    static let number: UInt8 = 1 << 1
+    static let whitespace: UInt8 = 1 << 2
+    static let punctuation: UInt8 = 1 << 3
+
+    /// Precomputed classes for ASCII, the overwhelmingly common case.
+    private static let ascii: [UInt8] = (0 ..< 128).map { compute(UInt32($0)) }
+
+    static func of(_ value: UInt32) -> UInt8 {
+        value < 128 ? ascii[Int(value)] : compute(value)
+    }
+
+    private static func compute(_ value: UInt32) -> UInt8 {
+        guard let scalar = Unicode.Scalar(value) else { return 0 }
+        var bits: UInt8 = isWhitespace(value) ? whitespace : 0
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            bits |= letter
+        case .decimalNumber, .letterNumber, .otherNumber:
+            bits |= number
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            bits |= punctuation
+        default:
+            break
+        }
+        return bits
+    }
+
+    /// The White_Space property, spelled out so it cannot drift with the platform's tables.
+    private static func isWhitespace(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09 ... 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000 ... 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+}

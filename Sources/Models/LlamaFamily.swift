@@ -129,6 +129,13 @@ public enum LlamaFamily {
         return GeneratedTensor(ggufName: "rope_freqs.weight", dimensions: [factors.count], values: factors)
     }
 
+    /// Decodes and validates the shared decoder fields of `config.json`.
+    static func decoderConfig(_ data: Data, path: String) throws -> DecoderConfig {
+        let config = try decode(DecoderConfig.self, from: data, path: path)
+        try config.validate(path: path)
+        return config
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)

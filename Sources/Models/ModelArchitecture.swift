@@ -84,4 +84,9 @@ public protocol ModelArchitecture: Sendable {
 
 extension ModelArchitecture {
     public func generatedTensors() -> [GeneratedTensor] { [] }
+
+    /// Llama-style architectures share llama.cpp's hyper-parameter keys.
+    public func hyperParameters() -> GGUFMetadata {
+        LlamaFamily.commonHyperParameters(decoder, arch: ggufArchitecture)
+    }
 }

@@ -9,12 +9,7 @@ public struct Qwen2Architecture: ModelArchitecture {
     public var ggufArchitecture: String { "qwen2" }
 
     public init(configJSON: Data, path: String) throws {
-        decoder = try LlamaFamily.decode(DecoderConfig.self, from: configJSON, path: path)
-        try decoder.validate(path: path)
-    }
-
-    public func hyperParameters() -> GGUFMetadata {
-        LlamaFamily.commonHyperParameters(decoder, arch: ggufArchitecture)
+        decoder = try LlamaFamily.decoderConfig(configJSON, path: path)
     }
 
     public func mapTensor(_ name: String) throws -> TensorMapping? {

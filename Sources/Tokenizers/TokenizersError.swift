@@ -37,6 +37,8 @@ public enum TokenizersError: Error, CustomStringConvertible, Equatable {
     /// in. `fragmentOffset` is where the text fragment holding it starts (after special tokens
     /// are split out).
     case unencodableByte(byte: UInt8, fragmentOffset: Int)
+    /// The text is longer than the encoders' 32-bit positions (and llama.cpp's) allow.
+    case textTooLong(bytes: Int, limit: Int)
 
     /// A one-line message naming the file and the position of the problem.
     public var description: String {
@@ -71,6 +73,8 @@ public enum TokenizersError: Error, CustomStringConvertible, Equatable {
             return "tokenizer metadata: encoding needs a \(role) token but \(key) is missing or outside the vocabulary"
         case let .unencodableByte(byte, fragmentOffset):
             return "text fragment at byte offset \(fragmentOffset): byte 0x\(hex2(Int(byte))) has no byte token and the vocabulary has no unknown token"
+        case let .textTooLong(bytes, limit):
+            return "text of \(bytes) bytes is too long to tokenize in one call (limit \(limit) bytes)"
         }
     }
 }

@@ -14,6 +14,9 @@ struct TokenizerCore: Sendable {
     func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool,
                 encodeText: (UnsafeBufferPointer<UInt8>, Range<Int>, Bool, inout [Int32]) throws(TokenizersError) -> Void)
         throws(TokenizersError) -> [Int32] {
+        // Symbol positions are 32-bit; leave room for the SentencePiece prefix and escapes.
+        let limit = Int(Int32.max) / 4
+        guard text.utf8.count <= limit else { throw .textTooLong(bytes: text.utf8.count, limit: limit) }
         var output: [Int32] = []
         if addSpecial, vocabulary.addsBOS {
             guard let bos = vocabulary.bosID else { throw .missingSpecialToken(role: "BOS", key: "tokenizer.ggml.bos_token_id") }

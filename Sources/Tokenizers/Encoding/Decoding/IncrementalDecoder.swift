@@ -1,7 +1,7 @@
 /// Decodes tokens one at a time for streaming output, holding back the bytes of a
 /// character split across tokens until it is complete (byte-fallback and byte-level
 /// vocabularies spell an emoji as several tokens).
-public struct IncrementalDecoder {
+public struct IncrementalDecoder: Sendable {
     private let tokenizer: any TextTokenizer
     private let renderSpecial: Bool
     private var dropsSpacePrefix: Bool

@@ -13,9 +13,14 @@ enum ScalarClass {
         value < 128 ? ascii[Int(value)] : compute(value)
     }
 
+    /// The Unicode version of llama.cpp's category tables (unicode-data.cpp). Characters
+    /// encoded later are unassigned there, so they count as neither letters nor numbers.
+    static let tableVersion = (major: 15, minor: 1)
+
     private static func compute(_ value: UInt32) -> UInt8 {
         guard let scalar = Unicode.Scalar(value) else { return 0 }
         var bits: UInt8 = isWhitespace(value) ? whitespace : 0
+        if let age = scalar.properties.age, (age.major, age.minor) > tableVersion { return bits }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
             bits |= letter

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tokenizers
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,26 +49,20 @@ struct GenerateCommand: ParsableCommand {
         var logits = try session.append(tokens: promptTokens)
         let promptSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         var generated: [Int32] = []
-        var printed = ""
+        var decoder = IncrementalDecoder(tokenizer: loaded.tokenizer)
         let out = FileHandle.standardOutput
-        func emit(_ text: some StringProtocol) { out.write(Data(String(text).utf8)) }
+        func emit(_ text: String) { out.write(Data(text.utf8)) }
         emit(prompt)
         let generationStart = DispatchTime.now()
         for _ in 0 ..< n {
             let token = sampler.next(logits)
             if !ignoreEos, token == loaded.tokenizer.eosTokenID { break }
             generated.append(token)
-            // Decode the whole continuation so characters split across tokens print whole.
-            let text = loaded.tokenizer.decode(generated)
-            if !text.hasSuffix("\u{FFFD}"), text.hasPrefix(printed) {
-                emit(text.dropFirst(printed.count))
-                printed = text
-            }
+            // The decoder holds back characters split across tokens until they are whole.
+            emit(decoder.append(token))
             logits = try session.append(tokens: [token])
         }
-        let text = loaded.tokenizer.decode(generated)
-        if text.hasPrefix(printed) { emit(text.dropFirst(printed.count)) }
-        emit("\n")
+        emit(decoder.finish() + "\n")
         let generationSeconds = Double(DispatchTime.now().uptimeNanoseconds - generationStart.uptimeNanoseconds) / 1e9
         common.log(String(format: "prompt: %d tokens, %.1f tokens/s; generated: %d tokens, %.1f tokens/s",
                           promptTokens.count, Double(promptTokens.count) / max(promptSeconds, 1e-9),

@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "GGUF"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "FileSupport"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors", "Models", "Tokenizers"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),

@@ -6,6 +6,10 @@ struct SafeTensorsHeader {
     /// implementation uses the same cap, so no legitimate file exceeds it.
     static let maximumLength = 100_000_000
 
+    /// Headers and index files are at most three levels deep, so a cap well below the
+    /// parser's default costs nothing and bounds what a hostile file can nest.
+    static let jsonOptions = JSONParser.Options(maxDepth: 64)
+
     /// Sorted by data offset (then end, then name, so ties are deterministic).
     var tensors: [SafeTensorInfo]
     var metadata: [String: String]
@@ -33,11 +37,12 @@ struct SafeTensorsHeader {
         }
         let root: JSONValue
         do {
-            root = try JSONParser.parse(headerBytes)
+            root = try JSONParser.parse(headerBytes, options: jsonOptions)
         } catch {
             throw .headerNotJSON(path: path, offset: 8 + error.offset, reason: error.reason)
         }
-        guard case let .object(members) = root else { throw .headerNotObject(path: path, offset: 8) }
+        guard case let .object(object) = root else { throw .headerNotObject(path: path, offset: 8) }
+        let members = object.members
 
         let dataStart = 8 + length
         let decoder = TensorEntryDecoder(path: path, dataStart: dataStart, dataSize: file.count - dataStart)
@@ -86,12 +91,12 @@ struct SafeTensorsHeader {
 
     private static func decodeMetadata(_ value: JSONValue, path: String,
                                        offset: Int) throws(SafeTensorsError) -> [String: String] {
-        guard case let .object(members) = value else {
+        guard case let .object(object) = value else {
             throw .invalidMetadata(path: path, key: "__metadata__", offset: offset,
                                    reason: "is \(value.kindDescription), expected an object of strings")
         }
         var metadata: [String: String] = [:]
-        for member in members {
+        for member in object.members {
             guard case let .string(text) = member.value else {
                 throw .invalidMetadata(path: path, key: member.key, offset: 8 + member.keyOffset,
                                        reason: "value is \(member.value.kindDescription), expected a string")

@@ -32,24 +32,25 @@ struct ShardIndex {
         }
         let root: JSONValue
         do {
-            root = try JSONParser.parse(bytes)
+            root = try JSONParser.parse(bytes, options: SafeTensorsHeader.jsonOptions)
         } catch {
             throw .indexMalformed(path: path, offset: error.offset, reason: error.reason)
         }
-        guard case let .object(members) = root else {
+        guard case let .object(object) = root else {
             throw .indexMalformed(path: path, offset: 0, reason: "top level is \(root.kindDescription), not an object")
         }
-        let weightMaps = members.filter { $0.key == "weight_map" }
+        let weightMaps = object.members.filter { $0.key == "weight_map" }
         guard let weightMap = weightMaps.first else {
             throw .indexMalformed(path: path, offset: 0, reason: "no \"weight_map\" member")
         }
         guard weightMaps.count == 1 else {
             throw .indexMalformed(path: path, offset: weightMaps[1].keyOffset, reason: "\"weight_map\" appears twice")
         }
-        guard case let .object(mapMembers) = weightMap.value else {
+        guard case let .object(map) = weightMap.value else {
             throw .indexMalformed(path: path, offset: weightMap.keyOffset,
                                   reason: "\"weight_map\" is \(weightMap.value.kindDescription), not an object")
         }
+        let mapMembers = map.members
         guard !mapMembers.isEmpty else {
             throw .indexMalformed(path: path, offset: weightMap.keyOffset, reason: "\"weight_map\" is empty")
         }

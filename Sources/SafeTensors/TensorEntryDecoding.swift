@@ -1,3 +1,5 @@
+import FileSupport
+
 /// Turns one `"name": {"dtype", "shape", "data_offsets"}` header entry into a
 /// validated ``SafeTensorInfo``.
 ///
@@ -12,11 +14,11 @@ struct TensorEntryDecoder {
 
     /// `offset` is the absolute file offset of the entry's key, used in every error.
     func decode(name: String, value: JSONValue, offset: Int) throws(SafeTensorsError) -> SafeTensorInfo {
-        guard case let .object(members) = value else {
+        guard case let .object(object) = value else {
             throw .tensorEntryNotObject(path: path, tensor: name, offset: offset, found: value.kindDescription)
         }
         var dtypeValue: JSONValue?, shapeValue: JSONValue?, offsetsValue: JSONValue?
-        for member in members {
+        for member in object.members {
             switch member.key {
             case "dtype": try assign(&dtypeValue, member, name: name, offset: offset)
             case "shape": try assign(&shapeValue, member, name: name, offset: offset)

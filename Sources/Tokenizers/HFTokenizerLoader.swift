@@ -1,3 +1,4 @@
+import FileSupport
 import GGUF
 
 /// A model folder's tokenizer, read the way llama.cpp's converter reads it.

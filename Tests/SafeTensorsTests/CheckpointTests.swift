@@ -134,7 +134,7 @@ struct BadCheckpointTests {
     }
 
     @Test("malformed index files are refused with a reason", arguments: [
-        ("{\"weight_map\": {\"a\": \"s.safetensors\",}}", "expected a string key"),
+        ("{\"weight_map\": {\"a\": \"s.safetensors\",}}", "expected a member name in double quotes"),
         ("[]", "top level is an array, not an object"),
         ("{\"metadata\": {}}", "no \"weight_map\" member"),
         ("{\"weight_map\": [\"s.safetensors\"]}", "\"weight_map\" is an array, not an object"),

@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import GGUF
 import Testing
@@ -94,24 +95,24 @@ enum Goldens {
     /// (GGUF files are git-ignored) and typed the way the converter types each key.
     static func metadata(_ name: String) throws -> GGUFMetadata {
         let data = try Data(contentsOf: folder.appendingPathComponent("\(name).json"))
-        let root = try #require(try data.withUnsafeBytes { try JSONParser.parse($0) }.objectValue)
+        let root = try #require(try data.withUnsafeBytes { try JSONParser.parse($0, options: pythonJSON) }.objectValue)
         var metadata = GGUFMetadata()
-        for (key, value) in root.members {
-            switch (key, value) {
+        for member in root.uniqueMembers {
+            let key = member.key
+            switch (key, member.value) {
             case (GGUFKey.tokenizerTokens, _), (GGUFKey.tokenizerMerges, _):
-                metadata[key] = .strings(try #require(value.arrayValue).map { try #require($0.stringValue) })
+                metadata[key] = .strings(try #require(member.value.arrayValue).map { try #require($0.stringValue) })
             case (GGUFKey.tokenizerTokenType, _):
-                metadata[key] = .int32s(try #require(value.arrayValue).map { Int32(try #require($0.pythonInt)) })
+                metadata[key] = .int32s(try #require(member.value.arrayValue).map { Int32(try #require($0.pythonInt)) })
             case (GGUFKey.tokenizerScores, _):
-                metadata[key] = .float32s(try #require(value.arrayValue).map { element in
+                metadata[key] = .float32s(try #require(member.value.arrayValue).map { element in
                     switch element {
-                    case let .double(number): return Float(number)
-                    case let .integer(number): return Float(number)
+                    case let .number(number): return Float(number.doubleValue)
                     default: throw Python.Failure(description: "\(name).json: score \(element) is not a number")
                     }
                 })
             case let (_, .bool(flag)): metadata[key] = .bool(flag)
-            case let (_, .integer(number)): metadata[key] = .uint32(UInt32(number))
+            case let (_, .number(number)): metadata[key] = .uint32(UInt32(try #require(number.integerValue)))
             case let (_, .string(text)): metadata[key] = .string(text)
             default: throw Python.Failure(description: "\(name).json: unexpected value for \(key)")
             }

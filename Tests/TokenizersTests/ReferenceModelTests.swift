@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import GGUF
 import Testing
@@ -133,11 +134,7 @@ struct ReferenceModelTests {
             case (.float32, "FLOAT32"?):
                 return zip(items, list).allSatisfy { item, ref in
                     guard case let .float32(f) = item else { return false }
-                    switch ref {
-                    case let .double(d): return Float(d) == f
-                    case let .integer(i): return Float(i) == f
-                    default: return false
-                    }
+                    return ref.numberValue.map { Float($0.doubleValue) == f } ?? false
                 }
             default: return false
             }

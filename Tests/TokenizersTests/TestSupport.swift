@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import GGUF
 @testable import Tokenizers
@@ -168,7 +169,7 @@ enum Python {
     /// Runs a script that prints one JSON document and parses it.
     static func json(_ script: String, arguments: [String] = []) throws -> JSONValue {
         let data = try run(script, arguments: arguments)
-        return try data.withUnsafeBytes { try JSONParser.parse($0) }
+        return try data.withUnsafeBytes { try JSONParser.parse($0, options: pythonJSON) }
     }
 }
 

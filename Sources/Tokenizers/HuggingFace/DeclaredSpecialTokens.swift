@@ -1,3 +1,5 @@
+import FileSupport
+
 /// The special tokens a transformers tokenizer declares (`bos_token` … `mask_token`,
 /// `additional_special_tokens`), as `AutoTokenizer.from_pretrained` assembles them.
 ///
@@ -18,7 +20,8 @@ struct DeclaredSpecialTokens {
         }
         if config?["added_tokens_decoder"] == nil, let map = try folder.load("special_tokens_map.json") {
             let mapObject = try map.rootObject()
-            for (key, value) in mapObject.members {
+            for member in mapObject.uniqueMembers {
+                let key = member.key, value = member.value
                 if key == "additional_special_tokens", case let .array(extra) = value {
                     var merged = values[key]?.arrayValue ?? []
                     for token in extra where !merged.contains(token) { merged.append(token) }

@@ -1,3 +1,5 @@
+import FileSupport
+
 /// The vocabulary a transformers fast tokenizer exposes for a `tokenizer.json` folder:
 /// `get_vocab()` (model vocab plus added tokens) and `added_tokens_decoder`.
 ///
@@ -62,12 +64,13 @@ struct HFFastTokenizerVocab {
               let decoderValue = config["added_tokens_decoder"] else { return }
         let decoder = try file.object(decoderValue, at: "$.added_tokens_decoder")
         var pending: [(Int, HFAddedToken)] = []
-        for (key, entryValue) in decoder.members {
+        for member in decoder.uniqueMembers {
+            let key = member.key
             let entryPath = jsonPath("$.added_tokens_decoder", key)
             guard let id = SentencePieceVocabularyBuilder.pythonIntParse(key) else {
                 throw .unexpectedJSON(path: file.path, jsonPath: entryPath, expected: "an integer token id as the key", found: "\"\(key)\"")
             }
-            let entry = try file.object(entryValue, at: entryPath)
+            let entry = try file.object(member.value, at: entryPath)
             let content = try file.string(entry["content"] ?? .null, at: jsonPath(entryPath, "content"))
             let special = entry["special"]?.isTruthy ?? false
             pending.append((id, HFAddedToken(id: id, content: content, special: special,

@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 
 /// The tokenizer-related files of a Hugging Face model folder.

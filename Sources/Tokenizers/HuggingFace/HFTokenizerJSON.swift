@@ -1,3 +1,5 @@
+import FileSupport
+
 /// An added token as `tokenizer.json` (`added_tokens`) and `tokenizer_config.json`
 /// (`added_tokens_decoder`) describe it.
 struct HFAddedToken: Sendable, Equatable {
@@ -60,8 +62,9 @@ struct HFTokenizerJSON {
         let vocab = try file.object(value, at: "$.model.vocab")
         var entries: [(token: String, id: Int)] = []
         entries.reserveCapacity(vocab.count)
-        for (token, idValue) in vocab.members {
-            let id = try file.integer(idValue, at: jsonPath("$.model.vocab", token))
+        for member in vocab.uniqueMembers {
+            let token = member.key
+            let id = try file.integer(member.value, at: jsonPath("$.model.vocab", token))
             guard id >= 0 else {
                 throw .tokenIdOutOfRange(path: path, jsonPath: jsonPath("$.model.vocab", token), id: id, vocabSize: vocab.count)
             }

@@ -19,7 +19,7 @@ struct JSONFile: Sendable {
             throw .invalidUTF8(path: path, offset: bad)
         }
         do {
-            return JSONFile(path: path, root: try JSONParser.parse(bytes))
+            return JSONFile(path: path, root: try JSONParser.parse(bytes, options: pythonJSON))
         } catch {
             throw .invalidJSON(path: path, offset: error.offset, reason: error.reason)
         }
@@ -54,6 +54,10 @@ struct JSONFile: Sendable {
         .unexpectedJSON(path: path, jsonPath: jsonPath, expected: expected, found: value.kindDescription)
     }
 }
+
+/// What Python's `json.load`, which the converter uses, accepts: `NaN` and `Infinity`
+/// included.
+let pythonJSON = JSONParser.Options(allowsNonFiniteNumbers: true)
 
 /// Appends a member name to a JSON path in the `$.a["b c"]` style.
 func jsonPath(_ base: String, _ key: String) -> String {

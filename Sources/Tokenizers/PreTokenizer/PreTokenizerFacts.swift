@@ -1,3 +1,5 @@
+import FileSupport
+
 /// What can be read off a `tokenizer.json` about its pre-tokenizer without running it:
 /// the pre-tokenizer chain as a short signature plus facts that tell apart tokenizers
 /// sharing a chain.

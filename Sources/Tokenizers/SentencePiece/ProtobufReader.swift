@@ -1,3 +1,5 @@
+import FileSupport
+
 /// Why a protobuf message was rejected; `offset` is a byte offset in the file.
 struct ProtobufError: Error, Equatable {
     let offset: Int

@@ -1,3 +1,5 @@
+import FileSupport
+
 /// The special-token strings gguf-py tracks while it reads a post-processor; they start
 /// as tokenizer_config.json's values and the post-processor may fill them in.
 struct PostProcessorState {

@@ -1,3 +1,5 @@
+import FileSupport
+
 /// Collects ``SpecialTokenSettings`` the way gguf-py's `SpecialVocab` does:
 /// `tokenizer.json` (merges, normalizer, post-processor), then `tokenizer_config.json`
 /// (chat template, add_*_token, *_token resolved through tokenizer.json's added tokens),

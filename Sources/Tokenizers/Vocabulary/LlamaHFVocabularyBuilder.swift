@@ -1,3 +1,5 @@
+import FileSupport
+
 /// Builds a `llama` vocabulary from a SentencePiece-style BPE `tokenizer.json` (byte
 /// fallback, `Sequence` decoder) when there is no `tokenizer.model`, the way gguf-py's
 /// `LlamaHfVocab` does.

@@ -1,3 +1,5 @@
+import FileSupport
+
 /// Builds a `llama` vocabulary from `tokenizer.model` the way the converter's
 /// `_create_vocab_sentencepiece` does.
 ///
@@ -64,9 +66,10 @@ struct SentencePieceVocabularyBuilder {
     private func applyAddedTokensJSON(tokens: inout [String], scores: inout [Float], types: inout [GGUFTokenType]) throws(TokenizersError) {
         guard let file = try folder.load("added_tokens.json") else { return }
         let object = try file.rootObject()
-        for (content, idValue) in object.members {
+        for member in object.uniqueMembers {
+            let content = member.key
             let path = jsonPath("$", content)
-            let id = try file.integer(idValue, at: path)
+            let id = try file.integer(member.value, at: path)
             guard id >= 0 else { throw .tokenIdOutOfRange(path: file.path, jsonPath: path, id: id, vocabSize: tokens.count) }
             guard id < tokens.count else {
                 log("warning: ignoring added token \(id) from added_tokens.json: the vocabulary ends at \(tokens.count - 1)")
@@ -82,13 +85,14 @@ struct SentencePieceVocabularyBuilder {
         guard let config = folder.tokenizerConfig, let root = try folder.tokenizerConfigObject(),
               let decoderValue = root["added_tokens_decoder"] else { return }
         let decoder = try config.object(decoderValue, at: "$.added_tokens_decoder")
-        for (key, entryValue) in decoder.members {
+        for member in decoder.uniqueMembers {
+            let key = member.key
             let entryPath = jsonPath("$.added_tokens_decoder", key)
             guard let id = Self.pythonIntParse(key) else {
                 throw .unexpectedJSON(path: config.path, jsonPath: entryPath, expected: "an integer token id as the key", found: "\"\(key)\"")
             }
             guard id >= 0 else { throw .tokenIdOutOfRange(path: config.path, jsonPath: entryPath, id: id, vocabSize: tokens.count) }
-            let entry = try config.object(entryValue, at: entryPath)
+            let entry = try config.object(member.value, at: entryPath)
             var content = try config.string(entry["content"] ?? .null, at: jsonPath(entryPath, "content"))
             guard id < tokens.count else {
                 log("warning: ignoring added token \(id) from tokenizer_config.json: the vocabulary ends at \(tokens.count - 1)")

@@ -33,7 +33,7 @@ public struct InferenceOptions: Sendable {
         copy.threads = min(max(threads, 1), 256)
         copy.weightCacheBytes = max(weightCacheBytes, 0)
         copy.logitsBlockBytes = max(logitsBlockBytes, 1 << 16)
-        copy.maxBatchTokens = max(maxBatchTokens, 1)
+        copy.maxBatchTokens = min(max(maxBatchTokens, 1), 1 << 20)
         return copy
     }
 }

@@ -1,14 +1,21 @@
 import Foundation
 
 /// A Llama-family decoder (`llama`, `qwen2`, `qwen3`) evaluated on the CPU the way llama.cpp
-/// evaluates it.
+/// evaluates it, from a GGUF file or a Hugging Face folder.
+///
+/// All tokens of a batch go through each layer together, so every projection is one large
+/// F32 matrix product (OpenBLAS). Weights are decoded to F32 when first used and kept while
+/// ``InferenceOptions/weightCacheBytes`` allows (see ``InferenceOptions``). Logits are
+/// deterministic for a given model and input, whatever ``InferenceOptions/threads`` is.
 ///
 /// Calls are serialised: each one already uses every configured thread.
 public final class LlamaModel: @unchecked Sendable {
     // @unchecked: all mutable state (scratch space, weight cache placement) is only touched
     // while `lock` is held.
 
+    /// The model's shape, from the GGUF metadata or `config.json`.
     public let hyper: ModelHyperParameters
+    /// The options in effect (out-of-range values clamped).
     public let options: InferenceOptions
     /// Where the weights come from.
     public let source: any WeightSource
@@ -48,7 +55,10 @@ public final class LlamaModel: @unchecked Sendable {
     /// and calls `consumer` with the logits (``vocabSize`` floats) of positions
     /// `outputPositions` of every sequence that is long enough, sequence by sequence, positions
     /// ascending. Logits of other positions are never computed. The buffer is only valid
-    /// during the call.
+    /// during the call, and `consumer` must not call back into this model.
+    ///
+    /// Sequences are grouped into batches of at most ``InferenceOptions/maxBatchTokens`` tokens
+    /// (a longer sequence runs alone); each batch goes through every layer at once.
     public func evaluate(sequences: [[Int32]], outputPositions: Range<Int>,
                          consumer: (_ sequence: Int, _ position: Int, _ logits: UnsafeBufferPointer<Float>) -> Void)
         throws {

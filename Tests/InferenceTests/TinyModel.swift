@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Quantization
+import SafeTensors
 
 /// The shape and flavour of a small random model built in-test.
 struct TinyModelSpec {
@@ -81,7 +82,12 @@ struct TinyModel {
         if !spec.tiedEmbeddings { add("output.weight", [spec.vocab, d], scale: 0.3) }
 
         // The reference must see exactly the values the engine decodes.
-        if spec.weightType != .f32 {
+        if spec.weightType == .bf16 {
+            // Every tensor, so a BF16 Hugging Face folder holds the same values too.
+            for i in tensors.indices {
+                tensors[i].values = tensors[i].values.map { Float(bitPattern: $0.bitPattern & 0xFFFF_0000) }
+            }
+        } else if spec.weightType != .f32 {
             let quantizer = try RowQuantizer(type: spec.weightType, threadCount: 1)
             for i in tensors.indices where tensors[i].shape.count == 2 {
                 let columns = tensors[i].shape[1]
@@ -140,6 +146,51 @@ struct TinyModel {
         let writer = try GGUFWriter(path: path, metadata: metadata, tensors: descriptors)
         for payload in payloads { try payload.withUnsafeBytes { try writer.writeTensorData($0) } }
         try writer.finish()
+    }
+
+    /// Writes the model as a Hugging Face folder (`config.json` + `model.safetensors`, rows in
+    /// Hugging Face order) in F32, or BF16 when `spec.weightType` is `.bf16`.
+    func writeHuggingFace(to folder: String) throws {
+        let architectures = ["llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM", "qwen3": "Qwen3ForCausalLM"]
+        let config: [String: Any] = [
+            "architectures": [architectures[spec.architecture]!],
+            "hidden_size": spec.hidden, "intermediate_size": spec.ffn[0], "num_hidden_layers": spec.layers,
+            "num_attention_heads": spec.heads[0], "num_key_value_heads": spec.kvHeads[0], "head_dim": spec.headDim,
+            "rms_norm_eps": Double(spec.epsilon), "rope_theta": Double(spec.ropeBase), "vocab_size": spec.vocab,
+            "tie_word_embeddings": spec.tiedEmbeddings, "max_position_embeddings": 256,
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: folder + "/config.json"))
+        let bf16 = spec.weightType == .bf16
+        var writer = SafeTensorsWriter()
+        for tensor in tensors where !spec.omitted.contains(tensor.name) {
+            var bytes: [UInt8] = []
+            for value in tensor.values {
+                let bits = value.bitPattern
+                bytes += bf16 ? [UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)]
+                    : (0 ..< 4).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
+            }
+            writer.add(name: Self.huggingFaceName(tensor.name), dtype: bf16 ? .bf16 : .f32, shape: tensor.shape,
+                       data: bytes)
+        }
+        try writer.write(to: folder + "/model.safetensors")
+    }
+
+    /// The Hugging Face name of a GGUF tensor name.
+    static func huggingFaceName(_ name: String) -> String {
+        let globals = ["token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight",
+                       "output.weight": "lm_head.weight"]
+        if let global = globals[name] { return global }
+        let parts = name.split(separator: ".", maxSplits: 2).map(String.init)  // blk, N, rest
+        let layer = [
+            "attn_norm.weight": "input_layernorm.weight", "ffn_norm.weight": "post_attention_layernorm.weight",
+            "attn_q.weight": "self_attn.q_proj.weight", "attn_k.weight": "self_attn.k_proj.weight",
+            "attn_v.weight": "self_attn.v_proj.weight", "attn_output.weight": "self_attn.o_proj.weight",
+            "attn_q.bias": "self_attn.q_proj.bias", "attn_k.bias": "self_attn.k_proj.bias",
+            "attn_v.bias": "self_attn.v_proj.bias", "attn_q_norm.weight": "self_attn.q_norm.weight",
+            "attn_k_norm.weight": "self_attn.k_norm.weight", "ffn_gate.weight": "mlp.gate_proj.weight",
+            "ffn_up.weight": "mlp.up_proj.weight", "ffn_down.weight": "mlp.down_proj.weight",
+        ]
+        return "model.layers.\(parts[1]).\(layer[parts[2]]!)"
     }
 
     /// Q and K rows (and biases) are permuted for llama's adjacent-pair RoPE.

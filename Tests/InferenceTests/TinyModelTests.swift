@@ -117,11 +117,21 @@ struct TinyModelTests {
 
     @Test("one and two threads give identical logits")
     func threadCountInvariance() throws {
-        let spec = TinyModelSpec()
+        // Big enough that every product is cut into several tiles.
+        var spec = TinyModelSpec()
+        spec.hidden = 64
+        spec.headDim = 16
+        spec.ffn = [256, 256]
+        spec.vocab = 512
+        var random = SplitMix64(seed: 99)
+        let sequences = [300, 77].map { count in (0 ..< count).map { _ in Int32(random.next() % 512) } }
         let (_, one, _) = try Self.load(spec, options: InferenceOptions(threads: 1))
         let (_, two, _) = try Self.load(spec, options: InferenceOptions(threads: 2))
-        let sequences = [Self.tokens, Array(Self.tokens.reversed())]
         #expect(try Self.allLogits(one, sequences) == Self.allLogits(two, sequences))
+        let sessions = [one.makeSession(maxTokens: 16), two.makeSession(maxTokens: 16)]
+        for token in sequences[1].prefix(16) {
+            #expect(try sessions[0].append(tokens: [token]) == sessions[1].append(tokens: [token]))
+        }
     }
 
     @Test("streaming weights without a cache matches cached weights")

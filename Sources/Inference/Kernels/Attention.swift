@@ -38,16 +38,27 @@ struct AttentionHead {
             let visible = firstPosition + blockStart + blockCount
             let scores = scratch
             let sums = scratch + Self.blockRows * visible
-            BLAS.multiplyTransposed(m: blockCount, n: visible, k: keyLength, alpha: scale,
-                                    a: query + blockStart * queryStride, lda: queryStride,
-                                    b: keys, ldb: keyStride, beta: 0, c: scores, ldc: visible)
+            // A single query row (decoding) uses matrix-vector products, which skip packing.
+            if blockCount == 1 {
+                BLAS.multiplyVector(n: visible, k: keyLength, alpha: scale, matrix: keys, ldm: keyStride,
+                                    x: query + blockStart * queryStride, beta: 0, y: scores)
+            } else {
+                BLAS.multiplyTransposed(m: blockCount, n: visible, k: keyLength, alpha: scale,
+                                        a: query + blockStart * queryStride, lda: queryStride,
+                                        b: keys, ldb: keyStride, beta: 0, c: scores, ldc: visible)
+            }
             for row in 0 ..< blockCount {
                 let valid = firstPosition + blockStart + row + 1
                 sums[row] = VectorMath.softmaxNumerators(scores + row * visible, valid: valid, rowWidth: visible)
             }
             let target = output + blockStart * outputStride
-            BLAS.multiply(m: blockCount, n: valueLength, k: visible, a: scores, lda: visible,
-                          b: values, ldb: valueStride, beta: 0, c: target, ldc: outputStride)
+            if blockCount == 1 {
+                BLAS.multiplyVectorTransposed(n: valueLength, k: visible, matrix: values, ldm: valueStride,
+                                              x: scores, beta: 0, y: target)
+            } else {
+                BLAS.multiply(m: blockCount, n: valueLength, k: visible, a: scores, lda: visible,
+                              b: values, ldb: valueStride, beta: 0, c: target, ldc: outputStride)
+            }
             for row in 0 ..< blockCount {
                 VectorMath.scale(target + row * outputStride, count: valueLength, by: 1 / sums[row])
             }

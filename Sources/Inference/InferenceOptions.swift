@@ -1,5 +1,17 @@
 import Foundation
 
+/// How activations meet weights in matrix products.
+public enum ActivationPrecision: Sendable {
+    /// llama.cpp's rounding for GGUF files (so perplexities agree with llama-perplexity's);
+    /// exact F32 for Hugging Face folders (the unconverted reference).
+    case automatic
+    /// F32 activations times F32-decoded weights, whatever the weights' stored type.
+    case exact
+    /// Activations converted to each weight type's llama.cpp partner type first (F16 for F16
+    /// weights, 8-bit blocks for quantized ones), as ggml's CPU backend does.
+    case llamaCpp
+}
+
 /// How a ``LlamaModel`` uses the machine.
 public struct InferenceOptions: Sendable {
     /// Worker threads for every parallel step (matrix products included). At least 1.
@@ -16,6 +28,8 @@ public struct InferenceOptions: Sendable {
     public var logitsBlockBytes: Int
     /// Most tokens pushed through the layers at once; longer requests are split by sequence.
     public var maxBatchTokens: Int
+    /// Whether activations are rounded the way llama.cpp's CPU kernels round them.
+    public var activationPrecision: ActivationPrecision = .automatic
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 weightCacheBytes: Int = 2 << 30,

@@ -42,7 +42,13 @@ public final class LlamaModel: @unchecked Sendable {
         self.source = source
         self.options = options.normalized
         hyper = source.hyperParameters
-        weights = try ModelWeights(source: source)
+        let rounds: Bool
+        switch self.options.activationPrecision {
+        case .automatic: rounds = source is GGUFWeightSource
+        case .exact: rounds = false
+        case .llamaCpp: rounds = true
+        }
+        weights = try ModelWeights(source: source, roundsActivations: rounds)
         context = ComputeContext(threads: self.options.threads, cacheBudget: self.options.weightCacheBytes)
         pass = ForwardPass(hyper: hyper, weights: weights,
                            rope: Rope(hyper: hyper, frequencyFactors: weights.ropeFrequencyFactors), context: context)

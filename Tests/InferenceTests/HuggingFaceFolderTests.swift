@@ -30,8 +30,8 @@ struct HuggingFaceFolderTests {
         let folder = try TemporaryDirectory()
         try tiny.writeHuggingFace(to: folder.path)
         try tiny.writeGGUF(to: folder.file("model.gguf"))
-        let fromFolder = try LlamaModel(huggingFaceDirectory: folder.path, options: InferenceOptions(threads: 2))
-        let fromGGUF = try LlamaModel(ggufPath: folder.file("model.gguf"), options: InferenceOptions(threads: 2))
+        let fromFolder = try LlamaModel(huggingFaceDirectory: folder.path, options: .exact(threads: 2))
+        let fromGGUF = try LlamaModel(ggufPath: folder.file("model.gguf"), options: .exact(threads: 2))
         #expect(fromFolder.hyper.ropeStyle == .halves)
         #expect(fromGGUF.hyper.ropeStyle == (spec.architecture == "llama" ? .adjacentPairs : .halves))
 

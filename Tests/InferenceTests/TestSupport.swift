@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Testing
 
 /// A scratch folder removed when the value is released.
@@ -117,4 +118,13 @@ enum PythonNumpy {
 func maxAbsDifference<A: Collection<Float>, B: Collection<Float>>(_ a: A, _ b: B) -> Float {
     guard a.count == b.count else { return .infinity }
     return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
+
+extension InferenceOptions {
+    /// Pure F32 arithmetic, so logits can be compared with the reference forward passes.
+    static func exact(threads: Int, weightCacheBytes: Int = 2 << 30) -> InferenceOptions {
+        var options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
+        options.activationPrecision = .exact
+        return options
+    }
 }

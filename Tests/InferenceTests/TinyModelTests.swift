@@ -9,7 +9,7 @@ struct TinyModelTests {
     static let tokens: [Int32] = [1, 17, 5, 63, 0, 42, 42, 8, 30, 2, 11]
 
     /// Writes `spec` as GGUF and loads it.
-    static func load(_ spec: TinyModelSpec, options: InferenceOptions = InferenceOptions(threads: 2))
+    static func load(_ spec: TinyModelSpec, options: InferenceOptions = .exact(threads: 2))
         throws -> (TinyModel, LlamaModel, TemporaryDirectory) {
         let model = try TinyModel(spec)
         let folder = try TemporaryDirectory()
@@ -125,8 +125,8 @@ struct TinyModelTests {
         spec.vocab = 512
         var random = SplitMix64(seed: 99)
         let sequences = [300, 77].map { count in (0 ..< count).map { _ in Int32(random.next() % 512) } }
-        let (_, one, _) = try Self.load(spec, options: InferenceOptions(threads: 1))
-        let (_, two, _) = try Self.load(spec, options: InferenceOptions(threads: 2))
+        let (_, one, _) = try Self.load(spec, options: .exact(threads: 1))
+        let (_, two, _) = try Self.load(spec, options: .exact(threads: 2))
         #expect(try Self.allLogits(one, sequences) == Self.allLogits(two, sequences))
         let sessions = [one.makeSession(maxTokens: 16), two.makeSession(maxTokens: 16)]
         for token in sequences[1].prefix(16) {
@@ -140,7 +140,7 @@ struct TinyModelTests {
         spec.weightType = .q8_0
         spec.ffn = [64, 64]
         let (_, cached, _) = try Self.load(spec)
-        let (_, streamed, _) = try Self.load(spec, options: InferenceOptions(threads: 2, weightCacheBytes: 0))
+        let (_, streamed, _) = try Self.load(spec, options: .exact(threads: 2, weightCacheBytes: 0))
         let sequences = [Self.tokens]
         let reference = try Self.allLogits(cached, sequences)
         // Twice: the second batch must reuse the cache and still agree.
@@ -212,5 +212,33 @@ struct TinyModelTests {
         #expect(throws: InferenceError.unsupportedArchitecture(name: "gpt2", source: path)) {
             _ = try LlamaModel(ggufPath: path)
         }
+    }
+}
+
+@Suite("llama.cpp activation rounding")
+struct ActivationRoundingTests {
+    @Test("GGUF weights round activations like llama.cpp; F32 weights and .exact do not",
+          arguments: [GGMLType.q8_0, .q4_0, .f16, .f32])
+    func rounding(type: GGMLType) throws {
+        var spec = TinyModelSpec()
+        spec.weightType = type
+        spec.ffn = [64, 64]
+        let sequences = [TinyModelTests.tokens]
+        var llama = InferenceOptions(threads: 2)
+        llama.activationPrecision = .llamaCpp
+        let (_, rounded, _) = try TinyModelTests.load(spec, options: llama)
+        let (_, exact, _) = try TinyModelTests.load(spec, options: .exact(threads: 2))
+        let (_, automatic, _) = try TinyModelTests.load(spec, options: InferenceOptions(threads: 2))
+        let a = try TinyModelTests.allLogits(rounded, sequences)[0]
+        let b = try TinyModelTests.allLogits(exact, sequences)[0]
+        let difference = maxAbsDifference(a.joined(), b.joined())
+        if type == .f32 {
+            #expect(difference == 0)
+        } else {
+            // Rounding 8-bit or half-precision activations moves logits a little, never a lot.
+            #expect(difference > 0)
+            #expect(difference < 0.2)
+        }
+        #expect(try TinyModelTests.allLogits(automatic, sequences)[0] == a)
     }
 }

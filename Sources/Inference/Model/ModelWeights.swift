@@ -28,7 +28,7 @@ struct ModelWeights {
     let layers: [LayerWeights]
     let vocabularySize: Int
 
-    init(source: any WeightSource) throws(InferenceError) {
+    init(source: any WeightSource, roundsActivations: Bool) throws(InferenceError) {
         let hyper = source.hyperParameters
         let location = source.location
         let width = hyper.embeddingLength
@@ -40,10 +40,11 @@ struct ModelWeights {
         }
         let embedding = try DecodedTensor(embeddingTensor, columns: width, rows: nil, source: location)
         vocabularySize = embedding.rows
-        tokenEmbedding = LinearWeights(parts: [embedding])
+        tokenEmbedding = LinearWeights(parts: [embedding], roundsActivations: roundsActivations)
         outputNorm = try Self.vector(source, "output_norm.weight", count: width)
         if let output = try source.tensor(named: "output.weight") {
-            head = LinearWeights(parts: [try DecodedTensor(output, columns: width, rows: vocabularySize, source: location)])
+            head = LinearWeights(parts: [try DecodedTensor(output, columns: width, rows: vocabularySize, source: location)],
+                                 roundsActivations: roundsActivations)
         } else {
             head = tokenEmbedding
         }
@@ -52,13 +53,13 @@ struct ModelWeights {
         var layers: [LayerWeights] = []
         layers.reserveCapacity(hyper.layerCount)
         for layer in 0 ..< hyper.layerCount {
-            layers.append(try Self.layer(layer, source: source, hyper: hyper))
+            layers.append(try Self.layer(layer, source: source, hyper: hyper, roundsActivations: roundsActivations))
         }
         self.layers = layers
     }
 
-    private static func layer(_ index: Int, source: any WeightSource,
-                              hyper: ModelHyperParameters) throws(InferenceError) -> LayerWeights {
+    private static func layer(_ index: Int, source: any WeightSource, hyper: ModelHyperParameters,
+                              roundsActivations: Bool) throws(InferenceError) -> LayerWeights {
         let prefix = "blk.\(index)."
         let location = source.location
         let width = hyper.embeddingLength
@@ -83,16 +84,19 @@ struct ModelWeights {
         let attentionWidth = hyper.attentionWidth(layer: index)
         return LayerWeights(
             attentionNorm: try vector(source, prefix + "attn_norm.weight", count: width),
-            qkv: LinearWeights(parts: qkvParts),
+            qkv: LinearWeights(parts: qkvParts, roundsActivations: roundsActivations),
             qkvBias: qkvBias,
             queryNorm: try optionalVector(source, prefix + "attn_q_norm.weight", count: hyper.keyLength),
             keyNorm: try optionalVector(source, prefix + "attn_k_norm.weight", count: hyper.keyLength),
-            output: LinearWeights(parts: [try matrix("attn_output.weight", columns: attentionWidth, rows: width)]),
+            output: LinearWeights(parts: [try matrix("attn_output.weight", columns: attentionWidth, rows: width)],
+                                  roundsActivations: roundsActivations),
             outputBias: try optionalVector(source, prefix + "attn_output.bias", count: width),
             feedForwardNorm: try vector(source, prefix + "ffn_norm.weight", count: width),
             gateUp: LinearWeights(parts: [try matrix("ffn_gate.weight", columns: width, rows: ffn),
-                                          try matrix("ffn_up.weight", columns: width, rows: ffn)]),
-            down: LinearWeights(parts: [try matrix("ffn_down.weight", columns: ffn, rows: width)]))
+                                          try matrix("ffn_up.weight", columns: width, rows: ffn)],
+                                  roundsActivations: roundsActivations),
+            down: LinearWeights(parts: [try matrix("ffn_down.weight", columns: ffn, rows: width)],
+                                roundsActivations: roundsActivations))
     }
 
     private static func vector(_ source: any WeightSource, _ name: String,

@@ -15,6 +15,8 @@ final class LinearWeights: @unchecked Sendable {
     let rows: Int
     /// Input features.
     let columns: Int
+    /// How each part's input is rounded first, as llama.cpp's CPU kernels do.
+    let roundings: [ActivationRounding]
 
     private enum Storage {
         case undecided
@@ -29,7 +31,7 @@ final class LinearWeights: @unchecked Sendable {
     /// Rows decoded per slice when streaming: bounds scratch memory whatever the model size.
     private static let streamSliceFloats = 4 << 20
 
-    init(parts: [DecodedTensor]) {
+    init(parts: [DecodedTensor], roundsActivations: Bool) {
         self.parts = parts
         var offsets: [Int] = []
         var total = 0
@@ -40,26 +42,57 @@ final class LinearWeights: @unchecked Sendable {
         rowOffsets = offsets
         rows = total
         columns = parts.first?.columns ?? 0
+        roundings = parts.map { roundsActivations ? ActivationRounding(weightType: $0.tensor.type) : .none }
     }
 
     deinit {
         if case let .cached(pointer) = storage { free(pointer) }
     }
 
-    /// `output[m × rows] (+)= input[m × columns] · Wᵀ`.
+    /// `output[m × rows] (+)= input[m × columns] · Wᵀ`, with the input rounded per part the
+    /// way llama.cpp rounds activations for that weight type.
     func apply(_ input: UnsafePointer<Float>, count m: Int, inputStride: Int,
                into output: UnsafeMutablePointer<Float>, outputStride: Int, accumulate: Bool,
                context: ComputeContext) throws(InferenceError) {
         guard m > 0 else { return }
+        var first = 0
+        while first < parts.count {
+            var end = first + 1
+            while end < parts.count, roundings[end] == roundings[first] { end += 1 }
+            var a = input
+            var lda = inputStride
+            if roundings[first] != .none {
+                let rounded = try context.workspace.floats(.roundedInput, count: Workspace.product(m, columns,
+                                                                                                  what: "rounded input"))
+                roundings[first].round(input, rows: m, columns: columns, stride: inputStride, into: rounded,
+                                       parallel: context.parallel)
+                a = UnsafePointer(rounded)
+                lda = columns
+            }
+            try applyParts(first ..< end, a, count: m, inputStride: lda, into: output, outputStride: outputStride,
+                           accumulate: accumulate, context: context)
+            first = end
+        }
+    }
+
+    /// Multiplies by the rows of `partRange` only, writing their output columns.
+    private func applyParts(_ partRange: Range<Int>, _ input: UnsafePointer<Float>, count m: Int, inputStride: Int,
+                            into output: UnsafeMutablePointer<Float>, outputStride: Int, accumulate: Bool,
+                            context: ComputeContext) throws(InferenceError) {
+        let firstRow = rowOffsets[partRange.lowerBound]
+        let rowCount = rowOffsets[partRange.upperBound - 1] + parts[partRange.upperBound - 1].rows - firstRow
         switch resolve(context) {
         case let .direct(weights):
-            context.multiplyTransposed(m: m, n: rows, k: columns, a: input, lda: inputStride, b: weights, ldb: columns,
-                                       accumulate: accumulate, c: output, ldc: outputStride)
+            context.multiplyTransposed(m: m, n: rowCount, k: columns, a: input, lda: inputStride,
+                                       b: weights + firstRow * columns, ldb: columns,
+                                       accumulate: accumulate, c: output + firstRow, ldc: outputStride)
         case let .cached(weights):
-            context.multiplyTransposed(m: m, n: rows, k: columns, a: input, lda: inputStride, b: weights, ldb: columns,
-                                       accumulate: accumulate, c: output, ldc: outputStride)
+            context.multiplyTransposed(m: m, n: rowCount, k: columns, a: input, lda: inputStride,
+                                       b: UnsafePointer(weights + firstRow * columns), ldb: columns,
+                                       accumulate: accumulate, c: output + firstRow, ldc: outputStride)
         case .streamed, .undecided:
-            for (index, part) in parts.enumerated() {
+            for index in partRange {
+                let part = parts[index]
                 let target = output + rowOffsets[index]
                 if let weights = part.directFloats {
                     context.multiplyTransposed(m: m, n: part.rows, k: columns, a: input, lda: inputStride,

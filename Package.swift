@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ggufkit", targets: ["ggufkit"]),
         .executable(name: "quant-benchmark", targets: ["QuantBenchmark"]),
+        .executable(name: "inference-benchmark", targets: ["InferenceBenchmark"]),
         .library(name: "GGUFKit", targets: ["Conversion"]),
     ],
     dependencies: [
@@ -33,6 +34,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
+        .executableTarget(name: "InferenceBenchmark", dependencies: ["Inference"], path: "Benchmarks/InferenceBenchmark"),
 
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "FileSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FileSupport"]),

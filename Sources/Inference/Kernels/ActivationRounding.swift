@@ -83,17 +83,17 @@ enum ActivationRounding: Equatable, Sendable {
     }
 
     /// ggml's x86 `quantize_row_q8_0`: scale amax/127 stored as F16, values rounded half to even.
+    /// Plain loops: LLVM vectorises them, which it does not do for `SIMD16` reductions here.
     @inline(__always)
     private static func roundQ8_0Block(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeRawPointer(x)
-        let a = raw.loadUnaligned(as: SIMD16<Float>.self)
-        let b = raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-        let amax = pointwiseMax(pointwiseMax(a, -a), pointwiseMax(b, -b)).max()
-        let storedScale = Float(Float16(amax / 127))
+        var amax: Float = 0
+        for j in 0 ..< 32 {
+            let magnitude = x[j] < 0 ? -x[j] : x[j]
+            amax = magnitude > amax ? magnitude : amax
+        }
+        let storedScale = FloatConversion.float(fromHalfBits: FloatConversion.halfBits(from: amax / 127))
         let inverse: Float = amax != 0 ? 127 / amax : 0
-        let out = UnsafeMutableRawPointer(y)
-        out.storeBytes(of: storedScale * (a * inverse).rounded(.toNearestOrEven), as: SIMD16<Float>.self)
-        out.storeBytes(of: storedScale * (b * inverse).rounded(.toNearestOrEven), toByteOffset: 64, as: SIMD16<Float>.self)
+        for j in 0 ..< 32 { y[j] = storedScale * roundHalfEven(x[j] * inverse) }
     }
 
     /// ggml's `quantize_row_q8_K_ref`: the signed extreme maps to -127, scale kept in F32.
@@ -113,13 +113,13 @@ enum ActivationRounding: Equatable, Sendable {
         }
         let inverseScale = -127 / extreme
         let scale = 1 / inverseScale
-        let raw = UnsafeRawPointer(x)
-        let out = UnsafeMutableRawPointer(y)
-        let limit = SIMD16<Float>(repeating: 127)
-        for chunk in 0 ..< 16 {
-            let v = raw.loadUnaligned(fromByteOffset: chunk * 64, as: SIMD16<Float>.self)
-            let q = pointwiseMin(limit, (v * inverseScale).rounded(.toNearestOrEven))
-            out.storeBytes(of: q * scale, toByteOffset: chunk * 64, as: SIMD16<Float>.self)
-        }
+        for j in 0 ..< 256 { y[j] = scale * min(127, roundHalfEven(x[j] * inverseScale)) }
+    }
+
+    /// Round half to even for |v| ≤ 2²²: adding and removing 1.5·2²³ leaves no fraction bits, so
+    /// the FPU's default rounding does the work. Block values here are at most 127 in magnitude.
+    @inline(__always)
+    private static func roundHalfEven(_ v: Float) -> Float {
+        (v + 12_582_912) - 12_582_912
     }
 }

@@ -119,46 +119,30 @@ public struct TensorEncoder: Sendable {
         let rowCount = tensor.rowCount
         let checkFinite = tensor.targetType.isQuantized
         let importance = tensor.importance
-        let rowsPerWindow = max(1, windowElements / max(rowLength, 1))
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: rowsPerWindow * rowBytes, alignment: 64)
-        defer { output.deallocate() }
-        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerWindow * rowLength)
-        defer { scratch.deallocate() }
         let failure = FirstFailure()
-        // Workers write disjoint row ranges of these buffers.
-        nonisolated(unsafe) let scratchBuffer = scratch
-        nonisolated(unsafe) let outputBuffer = output
-        nonisolated(unsafe) let fillRows = fill
-        var windowStart = 0
-        while windowStart < rowCount {
-            let windowRows = min(rowsPerWindow, rowCount - windowStart)
-            let tasks = min(threads, windowRows)
-            let perTask = (windowRows + tasks - 1) / tasks
-            let base = windowStart
-            DispatchQueue.concurrentPerform(iterations: tasks) { task in
-                let first = task * perTask
-                let last = min(windowRows, first + perTask)
-                guard first < last else { return }
-                let taskScratch = UnsafeMutableBufferPointer(rebasing: scratchBuffer[(first * rowLength) ..< (last * rowLength)])
-                fillRows(Array((base + first) ..< (base + last)), taskScratch)
-                if checkFinite, let bad = firstNonFinite(UnsafeBufferPointer(taskScratch)) {
-                    failure.record(row: base + first + bad / rowLength, column: bad % rowLength)
-                    return
-                }
-                let taskOutput = UnsafeMutableRawBufferPointer(rebasing: outputBuffer[(first * rowBytes) ..< (last * rowBytes)])
-                if let importance {
-                    // Importance weights are per column, so rows are quantized one at a time.
-                    importance.withUnsafeBufferPointer { weights in
-                        for r in 0 ..< (last - first) {
-                            let row = UnsafeBufferPointer(rebasing: taskScratch[(r * rowLength) ..< ((r + 1) * rowLength)])
-                            let out = UnsafeMutableRawBufferPointer(rebasing: taskOutput[(r * rowBytes) ..< ((r + 1) * rowBytes)])
-                            encoder.quantizeRow(row, into: out, importance: weights)
-                        }
-                    }
-                } else {
-                    encoder.quantizeRow(UnsafeBufferPointer(taskScratch), into: taskOutput, importance: nil)
-                }
+        let pipeline = RowWindowPipeline(threads: threads, windowElements: windowElements)
+        try pipeline.run(rowCount: rowCount, rowLength: rowLength, outputRowBytes: rowBytes,
+                         work: { firstRow, values, bytes in
+            let rows = values.count / max(rowLength, 1)
+            fill(Array(firstRow ..< (firstRow + rows)), values)
+            if checkFinite, let base = values.baseAddress,
+               let bad = NonFiniteScan.firstNonFinite(base, count: values.count) {
+                failure.record(row: firstRow + bad / rowLength, column: bad % rowLength)
+                return
             }
+            if let importance {
+                // Importance weights are per column, so rows are quantized one at a time.
+                importance.withUnsafeBufferPointer { weights in
+                    for r in 0 ..< rows {
+                        let row = UnsafeBufferPointer(rebasing: values[(r * rowLength) ..< ((r + 1) * rowLength)])
+                        let out = UnsafeMutableRawBufferPointer(rebasing: bytes[(r * rowBytes) ..< ((r + 1) * rowBytes)])
+                        encoder.quantizeRow(row, into: out, importance: weights)
+                    }
+                }
+            } else {
+                encoder.quantizeRow(UnsafeBufferPointer(values), into: bytes, importance: nil)
+            }
+        }, emit: { window in
             if let (row, column) = failure.first {
                 // The message names the checkpoint's tensor, so it must give the checkpoint's row,
                 // not where a Q/K permutation moved it.
@@ -169,29 +153,9 @@ public struct TensorEncoder: Sendable {
                 throw ConversionError.nonFiniteValue(tensor: tensor.sourceName, file: tensor.sourceFile,
                                                      row: sourceRow, column: column)
             }
-            try sink(UnsafeRawBufferPointer(rebasing: output[0 ..< (windowRows * rowBytes)]))
-            windowStart += windowRows
-        }
+            try sink(window)
+        })
     }
-}
-
-/// Index of the first NaN or infinity, if any.
-@inlinable
-func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
-    // Exponent all ones marks both NaN and infinity; test eight at a time.
-    let mask = SIMD8<UInt32>(repeating: 0x7F80_0000)
-    var i = 0
-    let raw = UnsafeRawBufferPointer(values)
-    while i + 8 <= values.count {
-        let bits = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<UInt32>.self)
-        if any((bits & mask) .== mask) { break }
-        i += 8
-    }
-    while i < values.count {
-        if !values[i].isFinite { return i }
-        i += 1
-    }
-    return nil
 }
 
 /// The first failure any worker thread saw (lowest row wins so messages are deterministic).

@@ -1,9 +1,9 @@
 /// Finds NaN and infinity before a block quantizer sees them (ggml would silently
 /// produce garbage blocks).
-enum NonFiniteScan {
+public enum NonFiniteScan {
     /// The column of the first NaN or infinity in `row`, or `nil` when all are finite.
     @inline(__always)
-    static func firstNonFinite(_ row: UnsafePointer<Float>, count: Int) -> Int? {
+    public static func firstNonFinite(_ row: UnsafePointer<Float>, count: Int) -> Int? {
         // An exponent of all ones marks both NaN and infinity; checking eight lanes at a
         // time keeps the scan far cheaper than the quantizer that follows it.
         let raw = UnsafeRawPointer(row)

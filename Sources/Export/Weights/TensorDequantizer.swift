@@ -86,38 +86,18 @@ struct TensorDequantizer: Sendable {
     private func produceRows(rowLength: Int, rowCount: Int, dtype: ExportDType, tensor: String, path: String,
                              emit: (UnsafeRawBufferPointer) throws -> Void,
                              fill: @escaping (Int, UnsafeMutableBufferPointer<Float>) -> Void) throws {
-        let rowsPerWindow = max(1, min(rowCount, windowElements / max(rowLength, 1)))
-        let outRowBytes = rowLength * dtype.byteSize
-        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerWindow * rowLength)
-        defer { scratch.deallocate() }
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: rowsPerWindow * outRowBytes, alignment: 64)
-        defer { output.deallocate() }
-        // Workers write disjoint row ranges of these buffers.
-        nonisolated(unsafe) let scratchBuffer = scratch
-        nonisolated(unsafe) let outputBuffer = output
-        nonisolated(unsafe) let fillRows = fill
         let failed = FailureFlag()
-        var windowStart = 0
-        while windowStart < rowCount {
-            let windowRows = min(rowsPerWindow, rowCount - windowStart)
-            let tasks = min(threads, windowRows)
-            let perTask = (windowRows + tasks - 1) / tasks
-            let base = windowStart
-            DispatchQueue.concurrentPerform(iterations: tasks) { task in
-                let first = task * perTask
-                let last = min(windowRows, first + perTask)
-                guard first < last else { return }
-                let values = UnsafeMutableBufferPointer(rebasing: scratchBuffer[(first * rowLength) ..< (last * rowLength)])
-                fillRows(base + first, values)
-                let bytes = UnsafeMutableRawBufferPointer(rebasing: outputBuffer[(first * outRowBytes) ..< (last * outRowBytes)])
-                if !Self.encode(UnsafeBufferPointer(values), into: bytes, dtype: dtype) { failed.set() }
-            }
+        let pipeline = RowWindowPipeline(threads: threads, windowElements: windowElements)
+        try pipeline.run(rowCount: rowCount, rowLength: rowLength, outputRowBytes: rowLength * dtype.byteSize,
+                         work: { firstRow, values, bytes in
+            fill(firstRow, values)
+            if !Self.encode(UnsafeBufferPointer(values), into: bytes, dtype: dtype) { failed.set() }
+        }, emit: { window in
             if failed.isSet {
                 throw ExportError.cannotWrite(path: path, reason: "encoding '\(tensor)' to \(dtype.rawValue) failed")
             }
-            try emit(UnsafeRawBufferPointer(rebasing: output[0 ..< (windowRows * outRowBytes)]))
-            windowStart += windowRows
-        }
+            try emit(window)
+        })
     }
 
     /// F32 to the export dtype: BF16 and F16 round to nearest even (FloatConversion's kernels).

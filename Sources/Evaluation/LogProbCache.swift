@@ -4,10 +4,13 @@ import Foundation
 /// The original model's per-token log-probabilities on a text, kept so candidates can be
 /// compared against it without scoring the original again.
 ///
-/// Layout: 8-byte magic, a UInt32 length and a JSON header (vocabulary, context, chunks,
-/// a digest of the scored tokens), then one zstd frame per chunk holding that chunk's NLLs
-/// (Float64), argmax tokens (Int32) and full log-probability rows (Float16). Rows are
-/// stored at half precision: 98 KB a token for a 49k vocabulary before compression.
+/// Layout: 8-byte magic; one record per chunk (UInt64 length + a zstd frame holding that
+/// chunk's NLLs (Float64), argmax tokens (Int32) and full log-probability rows (Float16));
+/// then the JSON header (vocabulary, context, chunks, a digest of the scored tokens, the
+/// original's perplexity), its UInt32 length and the magic again. The header comes last so
+/// chunks can be written as they are scored: memory stays at one batch of chunks however
+/// long the text. Rows are stored at half precision: 98 KB a token for a 49k vocabulary
+/// before compression.
 public struct LogProbCacheHeader: Codable, Equatable, Sendable {
     public var vocabSize: Int
     public var contextLength: Int
@@ -48,32 +51,45 @@ enum LogProbCacheFormat {
 /// Streams chunks into a cache file (atomically: it appears only when complete).
 public final class LogProbCacheWriter {
     private let file: AtomicOutputFile
-    private let header: LogProbCacheHeader
+    private let vocabSize: Int
+    private let scoredPerChunk: Int
+    public private(set) var chunksWritten = 0
 
-    public init(path: String, header: LogProbCacheHeader) throws {
-        self.header = header
+    public init(path: String, vocabSize: Int, scoredPerChunk: Int) throws {
+        self.vocabSize = vocabSize
+        self.scoredPerChunk = scoredPerChunk
         file = try AtomicOutputFile(path: path)
-        let json = try JSONEncoder().encode(header)
         try file.write(LogProbCacheFormat.magic)
-        try withUnsafeBytes(of: UInt32(json.count).littleEndian) { try file.write($0) }
-        try file.write([UInt8](json))
     }
 
+    /// Compresses and writes the next chunk.
     public func append(_ chunk: LogProbChunk) throws {
+        let expected = scoredPerChunk * (8 + 4 + vocabSize * 2)
         var record = [UInt8]()
-        record.reserveCapacity(header.chunkBytes)
+        record.reserveCapacity(expected)
         chunk.nll.withUnsafeBytes { record.append(contentsOf: $0) }
         chunk.argmax.withUnsafeBytes { record.append(contentsOf: $0) }
         chunk.logProbs.withUnsafeBytes { record.append(contentsOf: $0) }
-        guard record.count == header.chunkBytes else {
-            throw EvaluationError.invalidOption("cache chunk has \(record.count) bytes, expected \(header.chunkBytes)")
+        guard record.count == expected else {
+            throw EvaluationError.invalidOption("cache chunk has \(record.count) bytes, expected \(expected)")
         }
         let frame = try record.withUnsafeBytes { try Zstd.compress($0) }
         try withUnsafeBytes(of: UInt64(frame.count).littleEndian) { try file.write($0) }
         try file.write(frame)
+        chunksWritten += 1
     }
 
-    public func commit() throws { try file.commit() }
+    /// Writes the header trailer and moves the file into place.
+    public func commit(header: LogProbCacheHeader) throws {
+        guard header.chunks == chunksWritten, header.vocabSize == vocabSize, header.scoredPerChunk == scoredPerChunk else {
+            throw EvaluationError.invalidOption("cache header does not describe the \(chunksWritten) chunks written")
+        }
+        let json = try JSONEncoder().encode(header)
+        try file.write([UInt8](json))
+        try withUnsafeBytes(of: UInt32(json.count).littleEndian) { try file.write($0) }
+        try file.write(LogProbCacheFormat.magic)
+        try file.commit()
+    }
 }
 
 /// Reads a cache file chunk by chunk, validating every length against the file.
@@ -84,13 +100,24 @@ public final class LogProbCacheReader {
 
     public init(path: String) throws {
         mapping = try MappedFile(path: path)
-        var reader = ByteReader(mapping.bytes)
         func fail(_ reason: String) -> EvaluationError { .invalidCache(path: path, reason: reason) }
-        guard let magic = reader.readBytes(8), Array(magic) == LogProbCacheFormat.magic else { throw fail("bad magic") }
-        guard let length = reader.read(UInt32.self), Int(length) <= LogProbCacheFormat.maxHeaderBytes,
-              let json = reader.readBytes(Int(length)) else { throw fail("header length past the end of the file") }
+        let bytes = mapping.bytes
+        let magic = LogProbCacheFormat.magic
+        let trailer = magic.count + 4
+        guard bytes.count >= magic.count + trailer, Array(bytes[0 ..< magic.count]) == magic else {
+            throw fail("bad magic")
+        }
+        guard Array(bytes[(bytes.count - magic.count)...]) == magic else {
+            throw fail("no header trailer: the file is truncated")
+        }
+        let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - trailer, as: UInt32.self)))
+        guard length <= LogProbCacheFormat.maxHeaderBytes, length <= bytes.count - trailer - magic.count else {
+            throw fail("header length \(length) runs past the start of the file")
+        }
+        let headerStart = bytes.count - trailer - length
         do {
-            header = try JSONDecoder().decode(LogProbCacheHeader.self, from: Data(json))
+            header = try JSONDecoder().decode(LogProbCacheHeader.self,
+                                              from: Data(bytes[headerStart ..< (bytes.count - trailer)]))
         } catch {
             throw fail("header is not valid JSON: \(error)")
         }
@@ -98,9 +125,10 @@ public final class LogProbCacheReader {
               header.scoredPerChunk < 1 << 20, header.chunks > 0, header.chunks < 1 << 20 else {
             throw fail("header values out of range")
         }
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[0 ..< headerStart]), offset: magic.count)
         for index in 0 ..< header.chunks {
             guard let size = reader.read(UInt64.self), size <= UInt64(reader.remaining) else {
-                throw fail("chunk \(index) at byte \(reader.offset) runs past the end of the file")
+                throw fail("chunk \(index) at byte \(reader.offset) runs past the header")
             }
             offsets.append(reader.offset ..< reader.offset + Int(size))
             _ = reader.skip(Int(size))

@@ -51,12 +51,12 @@ public struct ModelComparison {
                           cachePath: String) throws -> LogProbCacheHeader {
         let vocab = model.vocabSize
         let scored = runner.scoredPerChunk
-        let chunks = runner.chunkCount(tokens: tokens.count)
-        // Chunks arrive in batches; buffer a batch, then compress each finished chunk.
+        let writer = try LogProbCacheWriter(path: cachePath, vocabSize: vocab, scoredPerChunk: scored)
+        // Chunks arrive a batch at a time; each finished chunk is compressed and written at once.
         var pending: [Int: LogProbChunk] = [:]
         var rows = [Float](repeating: 0, count: vocab)
         var nextToWrite = 0
-        var chunkRecords: [LogProbChunk] = []
+        var failure: (any Error)?
         let result = try runner.run(model: model, tokens: tokens, modelPath: modelPath, textPath: textPath,
                                     observe: { chunk, row, target, logits in
             if pending[chunk] == nil {
@@ -70,21 +70,19 @@ public struct ModelComparison {
                 for i in 0 ..< vocab { out[row * vocab + i] = Float16(rows[i]) }
             }
         }, afterBatch: {
-            while let ready = pending.removeValue(forKey: nextToWrite) {
-                chunkRecords.append(ready)
+            while failure == nil, let ready = pending.removeValue(forKey: nextToWrite) {
+                do { try writer.append(ready) } catch { failure = error }
                 nextToWrite += 1
             }
         })
-        _ = chunks
+        if let failure { throw failure }
         let header = LogProbCacheHeader(vocabSize: vocab, contextLength: runner.contextLength, chunks: result.chunks,
                                         scoredPerChunk: scored,
                                         tokenDigest: tokenDigest(tokens, context: runner.contextLength, chunks: result.chunks),
                                         modelPath: modelPath, perplexity: result.perplexity,
                                         perplexityError: result.perplexityError, tokensPerSecond: result.tokensPerSecond,
                                         seconds: result.seconds, runningPerplexity: result.runningPerplexity)
-        let writer = try LogProbCacheWriter(path: cachePath, header: header)
-        for record in chunkRecords { try writer.append(record) }
-        try writer.commit()
+        try writer.commit(header: header)
         return header
     }
 

@@ -61,55 +61,38 @@ struct MetadataReader {
 
     /// A string array, or `nil` when absent.
     func optionalStrings(_ key: String) throws -> [String]? {
-        guard let value = metadata[key] else { return nil }
-        guard case let .array(.string, items) = value else {
-            throw ExportError.invalidMetadata(path: path, key: key, reason: "expected an array of strings")
-        }
-        var strings: [String] = []
-        strings.reserveCapacity(items.count)
-        for item in items {
-            guard let text = item.stringValue else {
-                throw ExportError.invalidMetadata(path: path, key: key, reason: "expected an array of strings")
-            }
-            strings.append(text)
-        }
-        return strings
+        try optionalArray(key, of: "strings") { $0.stringValue }
     }
 
     /// An integer array of any element integer type, or `nil` when absent.
     func optionalIntegers(_ key: String) throws -> [Int]? {
-        guard let value = metadata[key] else { return nil }
-        guard let items = value.arrayValue else {
-            throw ExportError.invalidMetadata(path: path, key: key, reason: "expected an array of integers")
-        }
-        var numbers: [Int] = []
-        numbers.reserveCapacity(items.count)
-        for item in items {
-            guard let number = item.intValue else {
-                throw ExportError.invalidMetadata(path: path, key: key, reason: "expected an array of integers")
-            }
-            numbers.append(number)
-        }
-        return numbers
+        try optionalArray(key, of: "integers") { $0.intValue }
     }
 
     /// A float array (float32 or float64 elements), or `nil` when absent.
     func optionalFloats(_ key: String) throws -> [Float]? {
+        try optionalArray(key, of: "numbers") { item in
+            if case let .float32(number) = item { return number }
+            return item.doubleValue.map(Float.init)
+        }
+    }
+
+    /// An array whose every element `convert` accepts, or `nil` when the key is absent.
+    private func optionalArray<Element>(_ key: String, of kind: String,
+                                        _ convert: (GGUFValue) -> Element?) throws -> [Element]? {
         guard let value = metadata[key] else { return nil }
+        let reason = "expected an array of \(kind)"
         guard let items = value.arrayValue else {
-            throw ExportError.invalidMetadata(path: path, key: key, reason: "expected an array of numbers")
+            throw ExportError.invalidMetadata(path: path, key: key, reason: reason)
         }
-        var numbers: [Float] = []
-        numbers.reserveCapacity(items.count)
+        var elements: [Element] = []
+        elements.reserveCapacity(items.count)
         for item in items {
-            if case let .float32(number) = item {
-                numbers.append(number)
-            } else if let number = item.doubleValue {
-                numbers.append(Float(number))
-            } else {
-                throw ExportError.invalidMetadata(path: path, key: key, reason: "expected an array of numbers")
+            guard let element = convert(item) else {
+                throw ExportError.invalidMetadata(path: path, key: key, reason: reason)
             }
+            elements.append(element)
         }
-        return numbers
+        return elements
     }
 }

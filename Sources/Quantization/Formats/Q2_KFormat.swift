@@ -12,18 +12,11 @@ public struct Q2_KFormat: BlockFormat {
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
-        let blocks = BlockLoop.blockCount(type, elements: source.count, bytes: destination.count)
-        guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
-        let weights = BlockLoop.weights(importance, covering: blocks * 256)
-        KQuantRow.withScratch { scratch in
-            for block in 0..<blocks {
-                let x = input + block * 256
-                let y = output + block * 84
-                if let weights {
-                    Self.quantizeWeighted(x, weights + block * 256, y, scratch)
-                } else {
-                    Self.quantizeReference(x, y, scratch)
-                }
+        KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, scratch in
+            if let weights {
+                Self.quantizeWeighted(x, weights, y, scratch)
+            } else {
+                Self.quantizeReference(x, y, scratch)
             }
         }
     }

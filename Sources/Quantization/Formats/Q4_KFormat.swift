@@ -12,27 +12,20 @@ public struct Q4_KFormat: BlockFormat {
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
-        let blocks = BlockLoop.blockCount(type, elements: source.count, bytes: destination.count)
-        guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
-        let weights = BlockLoop.weights(importance, covering: blocks * 256)
         let reference = AffineSearch.Parameters(nmax: 15, rmin: -1, rdelta: Float(0.1), steps: 20,
                                                 useAbsoluteError: false, flatWhenNotIncreasing: false)
-        KQuantRow.withScratch { s in
-            for block in 0..<blocks {
-                let x = input + block * 256
-                let y = output + block * 144
-                if let weights {
-                    AffineKQuant.quantizeWeighted(x, weights + block * 256, y, s, nmax: 15, clampLevels: false)
-                } else {
-                    AffineKQuant.quantizeReference(x, y, s, reference)
-                }
-                AffineKQuant.requantize(x, y, s.levels, nmax: 15)
-                let q = (y + 16).assumingMemoryBound(to: UInt8.self)
-                for pair in 0..<4 {
-                    let first = s.levels + 64 * pair
-                    for l in 0..<32 {
-                        q[32 * pair + l] = UInt8(truncatingIfNeeded: Int32(first[l]) | (Int32(first[l + 32]) << 4))
-                    }
+        KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, s in
+            if let weights {
+                AffineKQuant.quantizeWeighted(x, weights, y, s, nmax: 15, clampLevels: false)
+            } else {
+                AffineKQuant.quantizeReference(x, y, s, reference)
+            }
+            AffineKQuant.requantize(x, y, s.levels, nmax: 15)
+            let q = (y + 16).assumingMemoryBound(to: UInt8.self)
+            for pair in 0..<4 {
+                let first = s.levels + 64 * pair
+                for l in 0..<32 {
+                    q[32 * pair + l] = UInt8(truncatingIfNeeded: Int32(first[l]) | (Int32(first[l + 32]) << 4))
                 }
             }
         }

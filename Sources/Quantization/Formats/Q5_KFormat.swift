@@ -12,23 +12,16 @@ public struct Q5_KFormat: BlockFormat {
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
-        let blocks = BlockLoop.blockCount(type, elements: source.count, bytes: destination.count)
-        guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
-        let weights = BlockLoop.weights(importance, covering: blocks * 256)
         let reference = AffineSearch.Parameters(nmax: 31, rmin: Float(-0.5), rdelta: Float(0.1), steps: 15,
                                                 useAbsoluteError: false, flatWhenNotIncreasing: false)
-        KQuantRow.withScratch { s in
-            for block in 0..<blocks {
-                let x = input + block * 256
-                let y = output + block * 176
-                if let weights {
-                    AffineKQuant.quantizeWeighted(x, weights + block * 256, y, s, nmax: 31, clampLevels: true)
-                } else {
-                    AffineKQuant.quantizeReference(x, y, s, reference)
-                }
-                AffineKQuant.requantize(x, y, s.levels, nmax: 31)
-                Self.pack(s.levels, y)
+        KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, s in
+            if let weights {
+                AffineKQuant.quantizeWeighted(x, weights, y, s, nmax: 31, clampLevels: true)
+            } else {
+                AffineKQuant.quantizeReference(x, y, s, reference)
             }
+            AffineKQuant.requantize(x, y, s.levels, nmax: 31)
+            Self.pack(s.levels, y)
         }
     }
 

@@ -12,13 +12,8 @@ public struct Q6_KFormat: BlockFormat {
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
-        let blocks = BlockLoop.blockCount(type, elements: source.count, bytes: destination.count)
-        guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
-        let weights = BlockLoop.weights(importance, covering: blocks * 256)
-        KQuantRow.withScratch { s in
-            for block in 0..<blocks {
-                Self.quantizeBlock(input + block * 256, weights.map { $0 + block * 256 }, output + block * 210, s)
-            }
+        KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, s in
+            Self.quantizeBlock(x, weights, y, s)
         }
     }
 

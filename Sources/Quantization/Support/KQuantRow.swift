@@ -1,3 +1,5 @@
+import GGUF
+
 /// Helpers shared by the K-quant super-block encoders (256 values per block).
 enum KQuantRow {
     /// Scratch space one super-block needs; allocated once per row on the stack.
@@ -28,6 +30,24 @@ enum KQuantRow {
             return body(Scratch(levels: bytes, auxLevels: bytes + 256, weights: floats, scales: floats + 32,
                                 mins: floats + 48, groupWeights: floats + 64, scaleLevels: bytes + 288,
                                 minLevels: bytes + 304))
+        }
+    }
+
+    /// Runs `body(x, importance, y, scratch)` for every whole super-block that fits both
+    /// buffers: `x` the 256 inputs, `importance` their weights (when given for the whole row),
+    /// `y` the block's output bytes. The shared driver of every K-quant `quantizeRow`.
+    @inline(__always)
+    static func forEachBlock(_ type: GGMLType, _ source: UnsafeBufferPointer<Float>,
+                             _ destination: UnsafeMutableRawBufferPointer, _ importance: UnsafeBufferPointer<Float>?,
+                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutableRawPointer, Scratch) -> Void) {
+        let blocks = BlockLoop.blockCount(type, elements: source.count, bytes: destination.count)
+        guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
+        let weights = BlockLoop.weights(importance, covering: blocks * 256)
+        let blockBytes = type.bytesPerBlock
+        withScratch { scratch in
+            for block in 0..<blocks {
+                body(input + block * 256, weights.map { $0 + block * 256 }, output + block * blockBytes, scratch)
+            }
         }
     }
 

@@ -25,12 +25,17 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["GGUF", "FileSupport"]),
         .target(name: "Inference", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "COpenBLAS"]),
         .target(name: "Evaluation", dependencies: ["FileSupport", "CZstd"]),
+        .target(name: "ImportanceMatrix", dependencies: ["GGUF", "FileSupport"]),
         .target(name: "Export", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
+        .target(name: "Passes", dependencies: [
+            "Conversion", "Inference", "ImportanceMatrix", "GGUF", "Models", "Tokenizers",
+        ]),
         .executableTarget(name: "ggufkit", dependencies: [
-            "Conversion", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
+            "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
+            "ImportanceMatrix",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -42,10 +47,12 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "FileSupport"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors", "Models", "Tokenizers"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors", "Models", "Tokenizers"],
+                    resources: [.copy("Golden")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF"]),
+        .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF"]),
     ]
 )

@@ -9,8 +9,13 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
     case invalidRowPermutation(tensor: String, rows: Int, heads: Int)
     case nonFiniteValue(tensor: String, file: String, row: Int, column: Int)
     case unsupportedTargetType(tensor: String, type: String)
+    /// The file type puts `tensor` in a type that llama-quantize writes only with an importance matrix.
+    case importanceMatrixRequired(tensor: String, type: String)
     case outputExists(path: String)
     case invalidOption(String)
+    case passRequiresFullPrecision(pass: String, source: String)
+    case passBrokeContract(pass: String, change: String)
+    case importanceMissing(tensor: String, type: String)
 
     public var description: String {
         switch self {
@@ -32,10 +37,20 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
             return "\(file): tensor \(tensor): non-finite value at row \(row), column \(column)"
         case let .unsupportedTargetType(tensor, type):
             return "tensor \(tensor): no encoder for type \(type)"
+        case let .importanceMatrixRequired(tensor, type):
+            return "this quantization requires an importance matrix (offending tensor: \(tensor), target type: \(type))"
         case let .outputExists(path):
             return "\(path) exists (pass --force to overwrite)"
         case let .invalidOption(message):
             return message
+        case let .passRequiresFullPrecision(pass, source):
+            return "\(source): \(pass) needs F32, F16 or BF16 weights, but the model is quantized "
+                + "(start from the Hugging Face folder or an F16 GGUF)"
+        case let .importanceMissing(tensor, type):
+            return "tensor \(tensor): the importance matrix has no entry for it, and \(type) in this file type "
+                + "needs one"
+        case let .passBrokeContract(pass, change):
+            return "internal error: pass \(pass) changed \(change), which it does not declare"
         }
     }
 }

@@ -8,6 +8,9 @@ public enum FileType: String, CaseIterable, Sendable {
     case f32, f16, bf16
     case q8_0, q4_0, q4_1, q5_0, q5_1
     case q2_k
+    /// Q2_K with fewer upgrades than `q2_k`; llama-quantize writes it only with an importance
+    /// matrix (see ``TensorTypePolicy/requiresImportanceMatrix(_:type:)``).
+    case q2_k_s
     case q3_k_s, q3_k_m, q3_k_l
     case q4_k_s, q4_k_m
     case q5_k_s, q5_k_m
@@ -15,9 +18,16 @@ public enum FileType: String, CaseIterable, Sendable {
     /// Keeps the checkpoint's own float type (conversion only).
     case auto
 
-    /// Parses a user-typed name, case-insensitively.
+    /// Parses a user-typed name, case-insensitively; like llama-quantize, `q3_k`, `q4_k` and
+    /// `q5_k` mean the `_m` mixes.
     public init?(name: String) {
-        self.init(rawValue: name.lowercased())
+        let lowered = name.lowercased()
+        switch lowered {
+        case "q3_k": self = .q3_k_m
+        case "q4_k": self = .q4_k_m
+        case "q5_k": self = .q5_k_m
+        default: self.init(rawValue: lowered)
+        }
     }
 
     /// `general.file_type` (llama.cpp's `llama_ftype`).
@@ -32,6 +42,7 @@ public enum FileType: String, CaseIterable, Sendable {
         case .q5_0: .mostlyQ5_0
         case .q5_1: .mostlyQ5_1
         case .q2_k: .mostlyQ2_K
+        case .q2_k_s: .mostlyQ2_K_S
         case .q3_k_s: .mostlyQ3_K_S
         case .q3_k_m: .mostlyQ3_K_M
         case .q3_k_l: .mostlyQ3_K_L
@@ -54,7 +65,7 @@ public enum FileType: String, CaseIterable, Sendable {
         case .q4_1: .q4_1
         case .q5_0: .q5_0
         case .q5_1: .q5_1
-        case .q2_k: .q2_K
+        case .q2_k, .q2_k_s: .q2_K
         case .q3_k_s, .q3_k_m, .q3_k_l: .q3_K
         case .q4_k_s, .q4_k_m: .q4_K
         case .q5_k_s, .q5_k_m: .q5_K
@@ -63,6 +74,10 @@ public enum FileType: String, CaseIterable, Sendable {
     }
 
     public var isQuantized: Bool { baseType.isQuantized }
+
+    /// Whether some tensors of this file type need an importance matrix: llama-quantize refuses
+    /// a Q2_K_S file without one unless every Q2_K tensor fell back to another type.
+    public var mayRequireImportanceMatrix: Bool { self == .q2_k_s }
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: "|") }
 }

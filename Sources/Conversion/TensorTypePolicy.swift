@@ -1,4 +1,3 @@
-import Foundation
 import GGUF
 
 /// What the policy needs to know about a tensor to choose its type.
@@ -13,62 +12,25 @@ public struct TensorRoleInfo: Sendable {
     }
 }
 
-/// The model facts llama.cpp's mixes depend on.
-public struct ModelShapeInfo: Sendable {
-    public var layerCount: Int
-    /// Query heads per key/value head (1 for multi-head attention).
-    public var gqaRatio: Int
-    /// Whether the file has no separate `output.weight` (the head reuses `token_embd`).
-    public var tiedEmbeddings: Bool
-    /// llama.cpp treats an 80-layer Llama as its 70B size class, which gives attn_v more bits.
-    public var is70BClass: Bool
-    public var hasImportanceMatrix: Bool
-
-    public init(layerCount: Int, gqaRatio: Int, tiedEmbeddings: Bool, is70BClass: Bool = false,
-                hasImportanceMatrix: Bool = false) {
-        self.layerCount = layerCount
-        self.gqaRatio = gqaRatio
-        self.tiedEmbeddings = tiedEmbeddings
-        self.is70BClass = is70BClass
-        self.hasImportanceMatrix = hasImportanceMatrix
-    }
-}
-
-/// A `--keep <regex>=<type>` override.
-public struct TensorTypeOverride: Sendable {
-    public var pattern: String
-    public var type: GGMLType
-
-    /// Parses `regex=type` (type as ggml names it: `q8_0`, `q4_K`, `f16`, case-insensitive).
-    public init(parsing text: String) throws {
-        guard let eq = text.lastIndex(of: "=") else {
-            throw ConversionError.invalidOption("--keep expects <regex>=<type>, got '\(text)'")
-        }
-        pattern = String(text[..<eq])
-        let typeName = text[text.index(after: eq)...].lowercased()
-        guard let type = GGMLType.allCases.first(where: { $0.name.lowercased() == typeName }) else {
-            throw ConversionError.invalidOption("--keep: unknown tensor type '\(typeName)'")
-        }
-        guard (try? NSRegularExpression(pattern: pattern)) != nil else {
-            throw ConversionError.invalidOption("--keep: invalid regular expression '\(pattern)'")
-        }
-        self.type = type
-    }
-
-    func matches(_ name: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
-        return regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
-    }
-}
-
 /// Chooses each tensor's type for a file type, following llama.cpp's quantization mixes
-/// (`llama_tensor_get_type`) so that files match llama-quantize's tensor for tensor.
+/// (`llama_tensor_get_type` in llama-quant.cpp) so that files match llama-quantize's tensor for tensor.
 public struct TensorTypePolicy: Sendable {
     public var fileType: FileType
     public var model: ModelShapeInfo
     /// One type for every quantizable tensor, skipping the per-role mix (`--pure`).
     public var pure = false
+    /// `--keep` overrides, first match wins; they apply to quantized file types only, as
+    /// llama-quantize's `--tensor-type` does.
     public var overrides: [TensorTypeOverride] = []
+    /// `--output-tensor-type`: the type of `output.weight`, ahead of every other rule. With tied
+    /// embeddings it is also what the mix gives `token_embd` (which doubles as the head).
+    public var outputTensorType: GGMLType?
+    /// `--token-embedding-type`: the type of `token_embd.weight`, ahead of every other rule,
+    /// tied or not.
+    public var tokenEmbeddingType: GGMLType?
+    /// `--leave-output-tensor`: `output.weight` keeps its source type. A tied `token_embd` is not
+    /// an `output.weight`, so llama-quantize still quantizes it as the head, and so does this.
+    public var leaveOutputTensor = false
 
     public init(fileType: FileType, model: ModelShapeInfo) {
         self.fileType = fileType
@@ -86,13 +48,33 @@ public struct TensorTypePolicy: Sendable {
         }
     }
 
-    /// Only 2-D weight matrices are quantized; norms, biases and 1-D factors keep F32
-    /// because ggml's ops on them expect F32.
+    /// Name fragments of 2-D weights llama-quantize never quantizes in the architectures it
+    /// shares names with: MoE routers, convolution kernels, small per-channel tables.
+    static let neverQuantizedFragments = [
+        "_norm.weight", "ffn_gate_inp.weight", "ffn_gate_tid2eid.weight", "altup", "laurel", "per_layer_model_proj",
+        "ssm_conv1d", "shortconv.conv.weight", "attn_rel_b.weight", ".position_embd", ".rel_pos",
+        "time_mix_first.weight", "time_mix_w0.weight", "time_mix_w1.weight", "time_mix_w2.weight",
+        "time_mix_v0.weight", "time_mix_v1.weight", "time_mix_v2.weight", "time_mix_a0.weight",
+        "time_mix_a1.weight", "time_mix_a2.weight", "time_mix_g1.weight", "time_mix_g2.weight",
+        "time_mix_decay_w1.weight", "time_mix_decay_w2.weight", "time_mix_lerp_fused.weight",
+    ]
+
+    /// Only 2-D (and larger) weight matrices are quantized; norms, biases and 1-D factors keep
+    /// their type because ggml's ops on them expect F32.
     public static func allowsQuantization(_ tensor: TensorRoleInfo) -> Bool {
-        tensor.dimensions.count >= 2 && tensor.name.hasSuffix("weight") && !tensor.name.contains("_norm.weight")
+        tensor.dimensions.count >= 2 && tensor.name.hasSuffix("weight")
+            && !neverQuantizedFragments.contains { tensor.name.contains($0) }
+            && tensor.name != "position_embd.weight" && tensor.name != "token_types.weight"
     }
 
-    /// The type for `tensor`. `sourceType` is what `auto` keeps.
+    /// ``allowsQuantization(_:)`` with this policy's options: `--leave-output-tensor` takes
+    /// `output.weight` out.
+    public func allowsQuantization(_ tensor: TensorRoleInfo) -> Bool {
+        Self.allowsQuantization(tensor) && !(leaveOutputTensor && tensor.name == "output.weight")
+    }
+
+    /// The type for `tensor`. `sourceType` is what `auto`, `--leave-output-tensor` and
+    /// never-quantized matrices keep.
     public func decide(_ tensor: TensorRoleInfo, sourceType: GGMLType? = nil) -> Decision {
         // Vectors (norms, biases, RoPE factors) are F32 in every file type: ggml's ops on them expect it.
         if tensor.dimensions.count < 2 { return Decision(type: .f32) }
@@ -100,19 +82,50 @@ public struct TensorTypePolicy: Sendable {
             let keep: Set<GGMLType> = [.f32, .f16, .bf16]
             return Decision(type: sourceType.flatMap { keep.contains($0) ? $0 : nil } ?? .f16)
         }
-        // Matrices llama.cpp never quantizes keep their type (or the float type asked for).
-        if fileType.isQuantized, !Self.allowsQuantization(tensor) {
-            return Decision(type: sourceType ?? .f16)
-        }
         let base = fileType.baseType
+        let category = TensorCategory(name: tensor.name)
+        let rowLength = tensor.dimensions.first ?? 0
+        let unchanged = Decision(type: sourceType ?? (base.isQuantized ? .f16 : base))
+        if leaveOutputTensor, category == .output { return unchanged }
+        // Matrices llama.cpp never quantizes keep their type (or the float type asked for).
+        if base.isQuantized, !Self.allowsQuantization(tensor) { return unchanged }
+
+        // The explicit types win over the file type, float file types included. llama-quantize
+        // applies no fallback to them and fails on rows they cannot split; falling back keeps the
+        // file writable and the log says so.
+        if category == .tokenEmbedding, let type = tokenEmbeddingType {
+            return Self.compatible(type, rowLength: rowLength)
+        }
+        if category == .output, let type = outputTensorType {
+            return Self.compatible(type, rowLength: rowLength)
+        }
         guard base.isQuantized else { return Decision(type: base) }
         var chosen = base
         if let manual = overrides.first(where: { $0.matches(tensor.name) }) {
             chosen = manual.type
         } else if !pure {
-            chosen = mixType(tensor, base: base)
+            chosen = mixType(tensor, category: category, base: base)
         }
-        return Self.compatible(chosen, rowLength: tensor.dimensions.first ?? 0)
+        return Self.compatible(chosen, rowLength: rowLength)
+    }
+
+    /// Whether llama-quantize would refuse to write `tensor` as `type` without an importance
+    /// matrix (`tensor_requires_imatrix`): the Q2_K tensors of a Q2_K_S file, except the
+    /// embedding table and the output head. A Q2_K_S file whose Q2_K tensors all fell back to
+    /// other types needs none.
+    public func requiresImportanceMatrix(_ tensor: TensorRoleInfo, type: GGMLType) -> Bool {
+        let category = TensorCategory(name: tensor.name)
+        guard category != .tokenEmbedding, category != .output, allowsQuantization(tensor) else { return false }
+        return fileType == .q2_k_s && type == .q2_K
+    }
+
+    /// Throws llama-quantize's refusal when `tensor`, decided as `type`, needs an importance
+    /// matrix and ``ModelShapeInfo/hasImportanceMatrix`` says there is none. Call it for every
+    /// tensor after deciding its type and before writing anything.
+    public func checkImportanceMatrix(_ tensor: TensorRoleInfo, type: GGMLType) throws {
+        if !model.hasImportanceMatrix, requiresImportanceMatrix(tensor, type: type) {
+            throw ConversionError.importanceMatrixRequired(tensor: tensor.name, type: type.name)
+        }
     }
 
     /// Row lengths must be whole blocks. A 256-wide K-quant falls back to the 32-wide legacy
@@ -136,61 +149,58 @@ public struct TensorTypePolicy: Sendable {
     /// The rules trade a few percent of file size for the tensors that hurt most when
     /// quantized coarsely: the output head, attn_v (small in GQA models, large effect) and
     /// ffn_down in the first, last and every third layer.
-    func mixType(_ tensor: TensorRoleInfo, base: GGMLType) -> GGMLType {
-        let name = tensor.name
-        let layer = Self.layerIndex(name)
+    func mixType(_ tensor: TensorRoleInfo, category: TensorCategory, base: GGMLType) -> GGMLType {
+        // llama.cpp counts attn_v and ffn_down tensors in file order; in a dense model the
+        // count is the block number.
+        let i = Self.layerIndex(tensor.name) ?? 0
         let layers = max(model.layerCount, 1)
-        let ft = fileType
 
-        // The output head (or the embedding table when it doubles as the head) gets Q6_K:
-        // its errors hit every logit. Rows the base type cannot split get Q8_0.
-        let isOutput = name == "output.weight"
-        let isEmbedding = name == "token_embd.weight"
-        if isOutput || (isEmbedding && model.tiedEmbeddings) {
-            let rowLength = tensor.dimensions.first ?? 0
-            if rowLength % base.blockSize != 0 { return .q8_0 }
+        if category == .output || (category == .tokenEmbedding && model.tiedEmbeddings) {
+            // The head's errors hit every logit: Q6_K, or Q8_0 when the base type cannot split its rows.
+            if let outputTensorType { return outputTensorType }
+            if (tensor.dimensions.first ?? 0) % base.blockSize != 0 { return .q8_0 }
             return base == .q8_0 ? .q8_0 : .q6_K
         }
-        if isEmbedding { return base }
-
-        if name.contains("attn_v.weight") {
+        switch category {
+        case .attentionV:
             var type = base
-            let i = layer ?? 0
-            switch ft {
+            switch fileType {
             // GQA shares each V head across several Q heads, so V errors count several times.
             case .q2_k: type = model.gqaRatio >= 4 ? .q4_K : .q3_K
+            case .q2_k_s: if model.gqaRatio >= 4 { type = .q4_K }
             case .q3_k_m: type = i < 2 ? .q5_K : .q4_K
             case .q3_k_l: type = .q5_K
             case .q4_k_m, .q5_k_m: if Self.useMoreBits(i, layers) { type = .q6_K }
             case .q4_k_s: if i < 4 { type = .q5_K }
             default: break
             }
+            // 70B models share each V head across 8 query heads: a small tensor worth more bits.
             if model.is70BClass, type == .q3_K || type == .q4_K { type = .q5_K }
             return type
-        }
-        if name.contains("ffn_down") {
-            let i = layer ?? 0
-            switch ft {
+        case .ffnDown:
+            switch fileType {
             case .q2_k: return .q3_K
+            case .q2_k_s: return i < layers / 8 ? .q4_K : base
             case .q3_k_m: return i < layers / 16 ? .q5_K : .q4_K
             case .q3_k_l: return .q5_K
             case .q4_k_m, .q5_k_m: return Self.useMoreBits(i, layers) ? .q6_K : base
             case .q4_k_s: return i < layers / 8 ? .q5_K : base
-            // With an importance matrix llama.cpp shields the first layers' ffn_down.
+            // With an importance matrix llama.cpp shields the first layers' ffn_down; without one
+            // it keeps Q4_0/Q5_0 so plain runs reproduce older files.
             case .q4_0 where model.hasImportanceMatrix && i < layers / 8: return .q4_1
             case .q5_0 where model.hasImportanceMatrix && i < layers / 8: return .q5_1
             default: return base
             }
-        }
-        if name.contains("attn_output.weight") {
-            switch ft {
+        case .attentionOutput:
+            switch fileType {
             case .q2_k: return .q3_K
             case .q3_k_m: return .q4_K
             case .q3_k_l: return .q5_K
             default: return base
             }
+        default:
+            return base
         }
-        return base
     }
 
     /// The first and last eighth of the layers, and every third one between, matter most.

@@ -99,6 +99,38 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }
 
+    /// Runs independent sequences (each from position 0) through the model and shows `tap` the
+    /// input of every linear layer it wants, as ``evaluate(sequences:outputPositions:consumer:)``
+    /// would compute them. The output head runs only when the tap wants `output.weight`; its
+    /// logits are discarded.
+    public func observeActivations(sequences: [[Int32]], tap: any ActivationTap) throws {
+        for (index, sequence) in sequences.enumerated() {
+            try checkTokens(sequence, sequence: index, firstPosition: 0)
+        }
+        lock.lock()
+        defer {
+            context.tap = nil
+            lock.unlock()
+        }
+        context.claimBLAS()
+        context.tap = tap
+        let wantsHead = tap.wants(weights.head.parts.first?.tensor.name ?? "output.weight")
+        var next = 0
+        while next < sequences.count {
+            var batch = TokenBatch()
+            while next < sequences.count,
+                  batch.rowCount == 0 || batch.rowCount + sequences[next].count <= options.maxBatchTokens {
+                batch.append(sequence: next, tokens: sequences[next], firstPosition: 0)
+                next += 1
+            }
+            guard batch.rowCount > 0 else { continue }
+            let x = try pass.run(batch, cache: nil)
+            if wantsHead {
+                try pass.logits(of: Array(0 ..< batch.rowCount), x: x, blockBytes: options.logitsBlockBytes) { _, _ in }
+            }
+        }
+    }
+
     /// A decoding session holding up to `maxTokens` tokens in its KV cache.
     public func makeSession(maxTokens: Int) -> InferenceSession {
         InferenceSession(model: self, capacity: max(0, min(maxTokens, Self.maximumSequenceLength)))

@@ -7,7 +7,7 @@ struct GGUFKit: ParsableCommand {
         commandName: "ggufkit",
         abstract: "Convert Hugging Face checkpoints to GGUF and check the result.",
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, QuantizeCommand.self, InspectCommand.self, PerplexityCommand.self,
+        subcommands: [ConvertCommand.self, QuantizeCommand.self, ImatrixCommand.self, InspectCommand.self, PerplexityCommand.self,
                       CompareCommand.self, GenerateCommand.self, BenchCommand.self, ExportCommand.self]
     )
 

@@ -123,8 +123,168 @@ struct TensorTypePolicyTests {
 
     @Test("an 80-layer Llama gets Q5_K attn_v where the mix says Q3_K or Q4_K")
     func seventyB() {
-        let model = ModelShapeInfo(layerCount: 80, gqaRatio: 8, tiedEmbeddings: false, is70BClass: true)
+        let model = ModelShapeInfo(architecture: "llama", layerCount: 80, headCount: 64, headCountKV: 8, tiedEmbeddings: false)
+        #expect(model.is70BClass && model.gqaRatio == 8)
         #expect(type(.q4_k_s, model, "blk.50.attn_v.weight", [8192, 1024]) == .q5_K)
         #expect(type(.q3_k_s, model, "blk.50.attn_v.weight", [8192, 1024]) == .q5_K)
+        #expect(type(.q2_k, model, "blk.50.attn_v.weight", [8192, 1024]) == .q5_K)
+        #expect(type(.q4_k_m, model, "blk.0.attn_v.weight", [8192, 1024]) == .q6_K)
+        #expect(type(.q4_0, model, "blk.50.attn_v.weight", [8192, 1024]) == .q4_0)
+    }
+
+    @Test("llama.cpp's 70B size class", arguments: [
+        ("llama", 80, 64, 8, 0, true), ("llama", 80, 64, 64, 0, false), ("llama", 80, 64, 8, 8, false),
+        ("llama", 40, 40, 8, 0, false), ("qwen2", 80, 64, 64, 0, true), ("qwen2", 80, 64, 8, 0, true),
+        ("qwen2", 64, 40, 8, 0, false), ("qwen3", 80, 64, 8, 0, false), ("jais2", 68, 56, 8, 0, true),
+    ] as [(String, Int, Int, Int, Int, Bool)])
+    func sizeClass(arch: String, layers: Int, heads: Int, kvHeads: Int, experts: Int, is70B: Bool) {
+        #expect(ModelShapeInfo.is70BSizeClass(architecture: arch, layerCount: layers, headCount: heads,
+                                              headCountKV: kvHeads, expertCount: experts) == is70B)
+    }
+
+    @Test("the GQA ratio is llama.cpp's integer division, 0 without key/value heads")
+    func gqaRatio() {
+        #expect(ModelShapeInfo(architecture: "llama", layerCount: 30, headCount: 9, headCountKV: 3, tiedEmbeddings: true).gqaRatio == 3)
+        #expect(ModelShapeInfo(architecture: "llama", layerCount: 2, headCount: 9, headCountKV: 4, tiedEmbeddings: true).gqaRatio == 2)
+        #expect(ModelShapeInfo(architecture: "llama", layerCount: 2, headCount: 9, headCountKV: 0, tiedEmbeddings: true).gqaRatio == 0)
+    }
+
+    @Test("Q2_K_S: Q2_K base, Q4_K attn_v with GQA >= 4, Q4_K ffn_down in the first eighth, attn_output stays")
+    func q2KS() {
+        #expect(FileType(name: "Q2_K_S") == .q2_k_s && FileType.q2_k_s.llamaFileType.rawValue == 21)
+        #expect(type(.q2_k_s, Self.gqa4, "blk.5.attn_v.weight", [512, 128]) == .q4_K)
+        #expect(type(.q2_k_s, Self.llama, "blk.5.attn_v.weight", [4096, 4096]) == .q2_K)
+        #expect(type(.q2_k_s, Self.llama, "blk.3.ffn_down.weight", [11008, 4096]) == .q4_K)
+        #expect(type(.q2_k_s, Self.llama, "blk.4.ffn_down.weight", [11008, 4096]) == .q2_K)
+        #expect(type(.q2_k_s, Self.llama, "blk.4.attn_output.weight", [4096, 4096]) == .q2_K)
+        #expect(type(.q2_k_s, Self.llama, "output.weight", [4096, 32000]) == .q6_K)
+    }
+
+    @Test("Q2_K_S needs an importance matrix for its Q2_K tensors, but not for the embedding or head")
+    func q2KSImportance() throws {
+        let policy = TensorTypePolicy(fileType: .q2_k_s, model: Self.llama)
+        let q = TensorRoleInfo(name: "blk.4.attn_q.weight", dimensions: [4096, 4096])
+        #expect(policy.requiresImportanceMatrix(q, type: .q2_K))
+        #expect(throws: ConversionError.importanceMatrixRequired(tensor: q.name, type: "q2_K")) {
+            try policy.checkImportanceMatrix(q, type: .q2_K)
+        }
+        #expect("\(ConversionError.importanceMatrixRequired(tensor: q.name, type: "q2_K"))".contains("requires an importance matrix"))
+        // A row that fell back, a non-Q2_K tensor, the embedding table: no matrix needed.
+        #expect(!policy.requiresImportanceMatrix(q, type: .q4_0))
+        #expect(!policy.requiresImportanceMatrix(TensorRoleInfo(name: "token_embd.weight", dimensions: [4096, 32000]), type: .q2_K))
+        #expect(!TensorTypePolicy(fileType: .q2_k, model: Self.llama).requiresImportanceMatrix(q, type: .q2_K))
+        var withMatrix = policy
+        withMatrix.model.hasImportanceMatrix = true
+        try withMatrix.checkImportanceMatrix(q, type: .q2_K)
+        #expect(FileType.allCases.filter(\.mayRequireImportanceMatrix) == [.q2_k_s])
+    }
+
+    @Test("an importance matrix moves the first eighth of ffn_down from Q4_0/Q5_0 to Q4_1/Q5_1")
+    func importanceFFNDown() {
+        var model = Self.llama
+        model.hasImportanceMatrix = true
+        #expect(type(.q4_0, model, "blk.3.ffn_down.weight", [11008, 4096]) == .q4_1)
+        #expect(type(.q4_0, model, "blk.4.ffn_down.weight", [11008, 4096]) == .q4_0)
+        #expect(type(.q5_0, model, "blk.0.ffn_down.weight", [11008, 4096]) == .q5_1)
+        #expect(type(.q4_0, Self.llama, "blk.0.ffn_down.weight", [11008, 4096]) == .q4_0)
+    }
+
+    @Test("--output-tensor-type and --token-embedding-type win over the mix, also for float file types")
+    func explicitTypes() {
+        var policy = TensorTypePolicy(fileType: .q4_k_m, model: Self.llama)
+        policy.outputTensorType = .q8_0
+        policy.tokenEmbeddingType = .q4_0
+        #expect(policy.decide(TensorRoleInfo(name: "output.weight", dimensions: [4096, 32000])).type == .q8_0)
+        #expect(policy.decide(TensorRoleInfo(name: "token_embd.weight", dimensions: [4096, 32000])).type == .q4_0)
+        policy.fileType = .f16
+        #expect(policy.decide(TensorRoleInfo(name: "output.weight", dimensions: [4096, 32000])).type == .q8_0)
+        #expect(policy.decide(TensorRoleInfo(name: "blk.0.attn_q.weight", dimensions: [4096, 4096])).type == .f16)
+        // Rows the explicit type cannot split fall back rather than fail.
+        policy.outputTensorType = .q6_K
+        #expect(policy.decide(TensorRoleInfo(name: "output.weight", dimensions: [576, 49152]))
+            == .init(type: .q8_0, fallbackFrom: .q6_K))
+    }
+
+    @Test("tied embeddings: token_embd takes --output-tensor-type through the mix, --token-embedding-type directly")
+    func tiedExplicitTypes() {
+        var policy = TensorTypePolicy(fileType: .q4_k_m, model: ModelShapeInfo(layerCount: 8, gqaRatio: 4, tiedEmbeddings: true))
+        let embedding = TensorRoleInfo(name: "token_embd.weight", dimensions: [512, 32000])
+        #expect(policy.decide(embedding).type == .q6_K)
+        policy.outputTensorType = .q8_0
+        #expect(policy.decide(embedding).type == .q8_0)
+        policy.pure = true
+        #expect(policy.decide(embedding).type == .q4_K)
+        policy.tokenEmbeddingType = .q5_0
+        #expect(policy.decide(embedding).type == .q5_0)
+    }
+
+    @Test("--leave-output-tensor keeps output.weight's source type; a tied token_embd is still the head")
+    func leaveOutput() {
+        var policy = TensorTypePolicy(fileType: .q4_k_m, model: Self.llama)
+        policy.leaveOutputTensor = true
+        policy.outputTensorType = .q8_0
+        let output = TensorRoleInfo(name: "output.weight", dimensions: [4096, 32000])
+        #expect(policy.decide(output, sourceType: .bf16).type == .bf16)
+        #expect(!policy.allowsQuantization(output) && TensorTypePolicy.allowsQuantization(output))
+        policy.model = ModelShapeInfo(layerCount: 32, gqaRatio: 1, tiedEmbeddings: true)
+        policy.outputTensorType = nil
+        #expect(policy.decide(TensorRoleInfo(name: "token_embd.weight", dimensions: [4096, 32000]), sourceType: .f16).type == .q6_K)
+    }
+
+    @Test("llama-quantize's aliases: q3_k, q4_k and q5_k are the _m mixes")
+    func aliases() {
+        #expect(FileType(name: "Q4_K") == .q4_k_m)
+        #expect(FileType(name: "q3_k") == .q3_k_m)
+        #expect(FileType(name: "q5_K") == .q5_k_m)
+    }
+
+    @Test("explicit tensor types must be ones ggufkit writes")
+    func writableTypes() throws {
+        #expect(try TensorTypeOverride.writableType(named: "Q8_0", option: "--output-tensor-type") == .q8_0)
+        #expect(try TensorTypeOverride.writableType(named: "q4_k", option: "--output-tensor-type") == .q4_K)
+        #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "iq2_xxs", option: "--output-tensor-type") }
+        #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "q4_k_m", option: "--output-tensor-type") }
+    }
+}
+
+@Suite("llama-quantize's --override-kv and --include/--exclude-weights")
+struct QuantizeOptionValueTests {
+    @Test("KEY=TYPE:VALUE parses as llama.cpp does", arguments: [
+        ("general.name=str:tiny model", MetadataOverride(key: "general.name", value: .string("tiny model"))),
+        ("llama.context_length=int:4096", MetadataOverride(key: "llama.context_length", value: .int(4096))),
+        ("a.b=float:0.5", MetadataOverride(key: "a.b", value: .float(0.5))),
+        ("flag=bool:false", MetadataOverride(key: "flag", value: .bool(false))),
+        ("eq=str:x=y:z", MetadataOverride(key: "eq", value: .string("x=y:z"))),
+    ])
+    func parses(text: String, expected: MetadataOverride) throws {
+        #expect(try MetadataOverride(parsing: text) == expected)
+    }
+
+    @Test("malformed overrides are refused", arguments: [
+        "no-equals", "=str:x", "k=text:x", "k=int:12abc", "k=float:", "k=bool:yes", "k=int",
+        "k=str:" + String(repeating: "x", count: 128), String(repeating: "k", count: 128) + "=int:1",
+    ])
+    func refuses(text: String) {
+        #expect(throws: ConversionError.self) { try MetadataOverride(parsing: text) }
+    }
+
+    @Test("values are written as llama-quantize writes them: integers as uint32, floats as float32")
+    func metadataValues() throws {
+        #expect(try MetadataOverride(parsing: "k=int:7").metadataValue() == .uint32(7))
+        #expect(try MetadataOverride(parsing: "k=float:0.25").metadataValue() == .float32(0.25))
+        #expect(try MetadataOverride(parsing: "k=bool:true").metadataValue() == .bool(true))
+        #expect(throws: ConversionError.self) { try MetadataOverride(parsing: "k=int:-1").metadataValue() }
+        #expect(throws: ConversionError.self) { try MetadataOverride(parsing: "k=int:4294967296").metadataValue() }
+    }
+
+    @Test("include and exclude match names by substring and cannot be combined")
+    func importanceSelection() throws {
+        #expect(try ImportanceSelection(include: [], exclude: []) == .all)
+        let only = try ImportanceSelection(include: ["attn_v", "ffn_down"], exclude: [])
+        #expect(only.uses("blk.3.attn_v.weight") && only.uses("blk.0.ffn_down.weight") && !only.uses("blk.0.attn_q.weight"))
+        let except = try ImportanceSelection(include: [], exclude: ["blk.0."])
+        #expect(!except.uses("blk.0.attn_q.weight") && except.uses("blk.10.attn_q.weight"))
+        #expect(try ImportanceSelection(include: ["attn.v"], exclude: []).uses("blk.0.attn_v.weight") == false)
+        #expect(throws: ConversionError.self) { try ImportanceSelection(include: ["a"], exclude: ["b"]) }
     }
 }

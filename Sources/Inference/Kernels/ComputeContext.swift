@@ -12,6 +12,8 @@ final class ComputeContext {
     let parallel: Parallel
     let workspace = Workspace()
     let cache: WeightCache
+    /// Sees linear-layer inputs while ``LlamaModel/observeActivations(sequences:tap:)`` runs.
+    var tap: (any ActivationTap)?
 
     /// Up to this many activation rows, products run as one matrix-vector product per row
     /// (incremental decoding): that reads the weights once, without packing them.

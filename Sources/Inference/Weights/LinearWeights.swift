@@ -55,6 +55,12 @@ final class LinearWeights: @unchecked Sendable {
                into output: UnsafeMutablePointer<Float>, outputStride: Int, accumulate: Bool,
                context: ComputeContext) throws(InferenceError) {
         guard m > 0 else { return }
+        if let tap = context.tap {
+            let names = parts.map(\.tensor.name).filter { tap.wants($0) }
+            if !names.isEmpty {
+                tap.observe(names, input: input, rows: m, columns: columns, stride: inputStride)
+            }
+        }
         var first = 0
         while first < parts.count {
             var end = first + 1

@@ -1,0 +1,133 @@
+import Foundation
+import GGUF
+import Models
+import Quantization
+
+/// The model as the pipeline sees it between reading and writing: GGUF metadata and the
+/// output tensors in file order, each still pointing at its source bytes until a pass
+/// replaces it.
+///
+/// Tensors are loaded lazily: nothing is decoded until a pass asks for values
+/// (``floats(of:)``) or the writer encodes them, so an untouched tensor streams from the
+/// memory-mapped source exactly as it would without any pass.
+public struct ModelView: @unchecked Sendable {
+    // @unchecked: the source is immutable after opening; tensors and metadata are values.
+
+    /// Where the tensors that no pass replaced come from.
+    public let source: ModelSource
+    /// The GGUF metadata the output will carry (architecture, hyper-parameters, tokenizer).
+    public var metadata: GGUFMetadata
+    /// Output tensors in file order; `targetType` is chosen by the type policy after the passes.
+    public internal(set) var tensors: [PlannedTensor]
+    /// Names of tensors whose values or shapes a pass replaced.
+    public internal(set) var replacedTensors: Set<String> = []
+    /// The Q/K row permutation each Hugging Face tensor gets on its way to llama.cpp's order
+    /// (values from ``floats(of:)`` already have it applied).
+    public let rowPermutations: [String: RowPermutation]
+
+    init(source: ModelSource, metadata: GGUFMetadata, tensors: [PlannedTensor]) {
+        self.source = source
+        self.metadata = metadata
+        self.tensors = tensors
+        var permutations: [String: RowPermutation] = [:]
+        for tensor in tensors {
+            if case let .checkpoint(_, permutation?) = tensor.source { permutations[tensor.ggufName] = permutation }
+        }
+        rowPermutations = permutations
+    }
+
+    /// `general.architecture` (`llama`, `qwen2`, ...).
+    public var architecture: String { metadata["general.architecture"]?.stringValue ?? "llama" }
+
+    /// The tensor called `name` (GGUF naming), if the model has it.
+    public func tensor(named name: String) -> PlannedTensor? {
+        tensors.first { $0.ggufName == name }
+    }
+
+    /// Whether every weight matrix is stored as F32, F16 or BF16 (passes that rescale or
+    /// measure weights refuse quantized sources: their values already carry rounding).
+    public var hasFullPrecisionWeights: Bool {
+        tensors.allSatisfy { tensor in
+            guard tensor.dimensions.count >= 2, let type = tensor.sourceType else { return true }
+            return [.f32, .f16, .bf16].contains(type)
+        }
+    }
+
+    /// The tensor's values as F32 in GGUF layout (rows of `rowLength`, Q/K rows already in
+    /// llama.cpp's order), decoded from wherever they currently are.
+    public func floats(of name: String) throws -> [Float] {
+        guard let tensor = tensor(named: name) else {
+            throw ConversionError.missingTensor(tensor: name, directory: source.location)
+        }
+        if case let .generated(values) = tensor.source { return values }
+        let (bytes, type) = try storedBytes(of: tensor)
+        var values = [Float]()
+        let encoder = TensorEncoder(threads: 1)
+        var f32 = tensor
+        f32.targetType = .f32
+        f32.importance = nil
+        values.reserveCapacity(tensor.elementCount)
+        try encoder.encode(f32, sourceBytes: bytes, sourceType: type) { chunk in
+            values.append(contentsOf: chunk.bindMemory(to: Float.self))
+        }
+        return values
+    }
+
+    /// Replaces a tensor's values (and, for passes that change shapes, its dimensions, GGUF
+    /// order). The writer then encodes these values instead of the source's.
+    public mutating func replace(_ name: String, values: [Float], dimensions: [Int]? = nil) throws {
+        guard let index = tensors.firstIndex(where: { $0.ggufName == name }) else {
+            throw ConversionError.missingTensor(tensor: name, directory: source.location)
+        }
+        let dims = dimensions ?? tensors[index].dimensions
+        guard dims.reduce(1, *) == values.count else {
+            throw ConversionError.invalidOption(
+                "tensor \(name): \(values.count) values do not fill shape \(dims)")
+        }
+        tensors[index].source = .generated(values: values)
+        tensors[index].dimensions = dims
+        replacedTensors.insert(name)
+    }
+
+    /// Sets the per-column importance the quantizer weights each row's error by.
+    public mutating func setImportance(_ name: String, _ importance: [Float]?) throws {
+        guard let index = tensors.firstIndex(where: { $0.ggufName == name }) else {
+            throw ConversionError.missingTensor(tensor: name, directory: source.location)
+        }
+        if let importance, importance.count != tensors[index].rowLength {
+            throw ConversionError.invalidOption("tensor \(name): \(importance.count) importance values for rows of "
+                + "\(tensors[index].rowLength)")
+        }
+        tensors[index].importance = importance
+    }
+
+    /// The stored bytes of a tensor that still comes from the source, and their type.
+    func storedBytes(of tensor: PlannedTensor) throws -> (UnsafeRawBufferPointer, GGMLType) {
+        switch (tensor.source, source) {
+        case let (.checkpoint(info, _), .huggingFace(folder)):
+            guard let type = tensor.sourceType else {
+                throw ConversionError.unsupportedSourceDType(tensor: info.name, file: info.filePath,
+                                                             dtype: info.dtype.rawValue)
+            }
+            return (try folder.checkpoint.data(named: info.name), type)
+        case let (.gguf(info, _), .gguf(file)):
+            return (file.data(for: info), info.type)
+        case (.generated, _):
+            return (UnsafeRawBufferPointer(start: nil, count: 0), .f32)
+        default:
+            throw ConversionError.missingTensor(tensor: tensor.ggufName, directory: source.location)
+        }
+    }
+
+    /// Lets the source drop a written tensor's pages (keeps resident memory flat).
+    func release(_ tensor: PlannedTensor) {
+        switch (tensor.source, source) {
+        case let (.checkpoint(info, _), .huggingFace(folder)):
+            folder.checkpoint.advise(named: info.name, willNeed: false)
+        case let (.gguf(info, _), .gguf(file)):
+            file.advise(info, willNeed: false)
+        default:
+            break
+        }
+    }
+}

@@ -51,7 +51,12 @@ run_case() {
   local out=$work/case-$n.gguf log=$work/case-$n.log
   for arg in "$@"; do [ "$arg" = --imatrix ] && imatrix=1; done
   "$bin/llama-quantize" "$@" "$work/$model.gguf" "$out" "$ftype" 2 > "$log" 2>&1 || status=$?
-  printf 'case\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$ftype" "$json" "$imatrix" "$status" "$out" "$log" >> "$manifest"
+  if [ $status = 0 ]; then
+    python3 scripts/record_policy_golden.py dump "$out" > "$work/case-$n.tsv"
+  fi
+  rm -f "$out"
+  printf 'case\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$ftype" "$json" "$imatrix" "$status" "$work/case-$n.tsv" "$log" >> "$manifest"
+  echo "  $model $ftype $* -> exit $status" >&2
 }
 
 # Every file type ggufkit writes, plus q2_k_s, which llama-quantize refuses without an importance

@@ -2,9 +2,10 @@
 """Writes the per-tensor type golden from llama-quantize's outputs (see make-policy-goldens.sh).
 
 Usage: record_policy_golden.py MANIFEST OUT.json
+       record_policy_golden.py dump FILE.gguf > FILE.tsv   (the tensor list, so the GGUF can go)
 MANIFEST is tab-separated, one line per model and per case:
   model  NAME  F16_GGUF
-  case   MODEL  FILE_TYPE  OPTIONS_JSON  IMATRIX(0|1)  STATUS  OUTPUT_GGUF  LOG
+  case   MODEL  FILE_TYPE  OPTIONS_JSON  IMATRIX(0|1)  STATUS  OUTPUT_TSV  LOG
 Each model is stored once as a tensor template (the globals, then one block that every layer
 repeats), checked against llama-quantize's actual tensor order; each case as one character per
 tensor in that order (see "codes"), or, when llama-quantize refused, the tensor and type it named."""
@@ -19,6 +20,20 @@ def tensors(path):
     reader = gguf.GGUFReader(path)
     return reader, [(t.name, [int(d) for d in t.shape], t.tensor_type.name.lower().replace('_k', '_K'))
                     for t in reader.tensors]
+
+
+def dumped(path):
+    """The tensor list `dump` wrote: name, shape, type."""
+    out = []
+    for line in open(path, encoding='utf-8'):
+        name, shape, ty = line.rstrip('\n').split('\t')
+        out.append((name, [int(d) for d in shape.split('x')], ty))
+    return out
+
+
+def dump(path):
+    for name, shape, ty in tensors(path)[1]:
+        print(f"{name}\t{'x'.join(map(str, shape))}\t{ty}")
 
 
 def field(reader, key):
@@ -77,7 +92,7 @@ def main(manifest, out):
                 else:
                     raise SystemExit(f'{model} {file_type} {options}: llama-quantize failed:\n{text[-2000:]}')
             else:
-                _, listing = tensors(path)
+                listing = dumped(path)
                 if listings[model] != [(n, s) for n, s, _ in listing]:
                     raise SystemExit(f"{model} {file_type}: llama-quantize's tensor list or order is not the model's")
                 case['types'] = ''.join(CODES[ty] for _, _, ty in listing)
@@ -93,4 +108,7 @@ def main(manifest, out):
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:])
+    if sys.argv[1] == 'dump':
+        dump(sys.argv[2])
+    else:
+        main(*sys.argv[1:])

@@ -71,7 +71,6 @@ public enum ConversionPlanner {
     /// tied `lm_head`, and orders the result as llama.cpp does (embeddings, blocks by index, head).
     public static func plan(folder: HFModelFolder, log: (String) -> Void) throws -> [PlannedTensor] {
         let arch = folder.architecture
-        let config = arch.decoder
         var planned: [PlannedTensor] = []
         var sourceOf: [String: String] = [:]
         for name in folder.checkpoint.tensorNames {
@@ -99,7 +98,7 @@ public enum ConversionPlanner {
                                          targetType: .f32))
         }
         try dropTiedHead(&planned, folder: folder, log: log)
-        try checkShapes(planned, config: config, directory: folder.directory)
+        try checkShapes(planned, architecture: arch, directory: folder.directory)
         for generated in arch.generatedTensors() {
             planned.append(PlannedTensor(ggufName: generated.ggufName, dimensions: generated.dimensions,
                                          source: .generated(values: generated.values), targetType: .f32))
@@ -128,44 +127,32 @@ public enum ConversionPlanner {
         }
     }
 
-    /// Checks the tensors every Llama-style layer must have, with the shapes the config implies.
-    static func checkShapes(_ planned: [PlannedTensor], config: DecoderConfig, directory: String) throws {
+    /// Checks the tensors the architecture's graph reads against the shapes the configuration
+    /// implies: required ones must be present, and every one present must have its shape.
+    static func checkShapes(_ planned: [PlannedTensor], architecture: ModelArchitecture, directory: String) throws {
+        let descriptor = architecture.descriptor
+        let configPath = (directory as NSString).appendingPathComponent("config.json")
+        let hyper = try ModelHyperParameters(architecture: architecture, source: configPath)
         let byName = Dictionary(planned.map { ($0.ggufName, $0) }, uniquingKeysWith: { a, _ in a })
-        let hidden = config.hiddenSize
-        let headDim = config.resolvedHeadDim
-        let qRows = config.numAttentionHeads * headDim
-        let kvRows = config.keyValueHeads * headDim
-        func expect(_ name: String, _ hfShape: [Int], hfName: String) throws {
-            guard let tensor = byName[name] else {
-                throw ConversionError.missingTensor(tensor: hfName, directory: directory)
-            }
-            let found = Array(tensor.dimensions.reversed())
-            if found != hfShape {
-                throw ConversionError.shapeMismatch(tensor: tensor.sourceName, file: tensor.sourceFile,
-                                                    expected: hfShape, found: found)
-            }
+        func huggingFaceName(_ ggufName: String) -> String {
+            descriptor.tensorNames(forGGUF: ggufName, layerCount: hyper.layerCount)?.huggingFaceName ?? ggufName
         }
         guard let embedding = byName["token_embd.weight"] else {
-            throw ConversionError.missingTensor(tensor: "model.embed_tokens.weight", directory: directory)
+            throw ConversionError.missingTensor(tensor: huggingFaceName("token_embd.weight"), directory: directory)
         }
-        let vocab = config.vocabSize ?? embedding.dimensions.last ?? 0
-        try expect("token_embd.weight", [vocab, hidden], hfName: "model.embed_tokens.weight")
-        try expect("output_norm.weight", [hidden], hfName: "model.norm.weight")
-        if byName["output.weight"] != nil {
-            try expect("output.weight", [vocab, hidden], hfName: "lm_head.weight")
-        }
-        for layer in 0 ..< config.numHiddenLayers {
-            let hf = "model.layers.\(layer)."
-            let blk = "blk.\(layer)."
-            try expect(blk + "attn_norm.weight", [hidden], hfName: hf + "input_layernorm.weight")
-            try expect(blk + "attn_q.weight", [qRows, hidden], hfName: hf + "self_attn.q_proj.weight")
-            try expect(blk + "attn_k.weight", [kvRows, hidden], hfName: hf + "self_attn.k_proj.weight")
-            try expect(blk + "attn_v.weight", [kvRows, hidden], hfName: hf + "self_attn.v_proj.weight")
-            try expect(blk + "attn_output.weight", [hidden, qRows], hfName: hf + "self_attn.o_proj.weight")
-            try expect(blk + "ffn_norm.weight", [hidden], hfName: hf + "post_attention_layernorm.weight")
-            try expect(blk + "ffn_gate.weight", [config.intermediateSize, hidden], hfName: hf + "mlp.gate_proj.weight")
-            try expect(blk + "ffn_up.weight", [config.intermediateSize, hidden], hfName: hf + "mlp.up_proj.weight")
-            try expect(blk + "ffn_down.weight", [hidden, config.intermediateSize], hfName: hf + "mlp.down_proj.weight")
+        let vocab = hyper.vocabularySize ?? embedding.dimensions.last ?? 0
+        for expected in descriptor.expectedTensors(hyper, vocabularySize: vocab) {
+            guard let tensor = byName[expected.ggufName] else {
+                if expected.isRequired {
+                    throw ConversionError.missingTensor(tensor: huggingFaceName(expected.ggufName), directory: directory)
+                }
+                continue
+            }
+            if tensor.dimensions != expected.dimensions {
+                throw ConversionError.shapeMismatch(tensor: tensor.sourceName, file: tensor.sourceFile,
+                                                    expected: Array(expected.dimensions.reversed()),
+                                                    found: Array(tensor.dimensions.reversed()))
+            }
         }
     }
 

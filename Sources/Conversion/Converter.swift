@@ -88,8 +88,7 @@ public enum Converter {
         metadata["general.file_type"] = options.fileType.llamaFileType.metadataValue
         var tokenizerOptions = TokenizerMetadataOptions(log: options.log)
         tokenizerOptions.preTokenizerOverride = options.preTokenizerOverride
-        // llama.cpp's Qwen converters skip LlamaModel's add_prefix_space and vocab-size rules.
-        tokenizerOptions.recipe = arch.ggufArchitecture == "llama" ? .llama : .sentencePieceThenBPE
+        tokenizerOptions.recipe = arch.descriptor.tokenizerRecipe
         let tokenizer = try HFTokenizerLoader.metadata(directory: folder.directory, vocabSize: arch.decoder.vocabSize,
                                                        options: tokenizerOptions)
         metadata.merge(tokenizer)

@@ -54,7 +54,7 @@ public struct GenerationConfig: Codable, Equatable, Sendable {
 /// memory-mapped safetensors weights.
 public final class HFModelFolder: @unchecked Sendable {
     public let directory: String
-    public let architecture: any ModelArchitecture
+    public let architecture: ModelArchitecture
     public let generationConfig: GenerationConfig?
     public let checkpoint: SafeTensorsCheckpoint
 

@@ -14,6 +14,9 @@ public struct CandidateReport: Sendable, Codable {
     /// Fraction of scored tokens where both models' most likely next token agree.
     public var topTokenAgreement: Double
     public var tokensPerSecond: Double
+    /// The calibration data of the importance matrix the file was quantized with
+    /// (`quantize.imatrix.dataset`, or the imatrix file), `nil` for a plain file.
+    public var importanceMatrix: String?
 
     public init(path: String, fileBytes: Int, bitsPerWeight: Double?, perplexity: Double, perplexityError: Double,
                 deltaPerplexity: Double, meanKLDivergence: Double, klDivergenceP99: Double, topTokenAgreement: Double,

@@ -1,3 +1,5 @@
+import Models
+
 /// Everything that can stop an export, each case naming the file and the item at fault.
 public enum ExportError: Error, CustomStringConvertible {
     /// The GGUF file could not be opened or failed validation.
@@ -56,6 +58,31 @@ public enum ExportError: Error, CustomStringConvertible {
             return "\(path): exists and is not a folder"
         case let .cannotWrite(path, reason):
             return "\(path): cannot write: \(reason)"
+        }
+    }
+}
+
+extension ExportError {
+    /// The export error for a problem the shared Models reader found in `path`'s metadata.
+    init(_ error: ModelsError, path: String) {
+        switch error {
+        case let .missingMetadata(_, key):
+            self = .missingMetadata(path: path, key: key)
+        case let .invalidMetadata(_, key, reason):
+            self = .invalidMetadata(path: path, key: key, reason: reason)
+        case let .unsupportedArchitecture(_, found, supported):
+            self = .unsupportedArchitecture(path: path, architecture: found.first, supported: supported)
+        default:
+            self = .cannotRead(path: path, reason: error.description)
+        }
+    }
+
+    /// Runs `body`, reporting the Models reader's errors about `path` as export errors.
+    static func reportingMetadataErrors<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ModelsError {
+            throw ExportError(error, path: path)
         }
     }
 }

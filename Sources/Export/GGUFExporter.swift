@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GGUF
+import Models
 import Quantization
 
 /// GGUF → Hugging Face folder: the reverse of `convert`.
@@ -24,21 +25,28 @@ public enum GGUFExporter {
         } catch {
             throw ExportError.cannotRead(path: ggufPath, reason: "\(error)")
         }
-        let reader = MetadataReader(path: ggufPath, metadata: file.metadata)
-        let archName = try reader.optionalString(GGUFKey.architecture)
-        guard let archName, let architecture = ExportArchitecture(rawValue: archName) else {
-            throw ExportError.unsupportedArchitecture(path: ggufPath, architecture: archName,
-                                                      supported: ExportArchitecture.allCases.map(\.rawValue))
+        let reader = GGUFMetadataReader(metadata: file.metadata, source: ggufPath)
+        let (descriptor, parameters) = try ExportError.reportingMetadataErrors(path: ggufPath) {
+            let archName = try reader.optionalString(GGUFKey.architecture)
+            guard let archName, let descriptor = ModelRegistry.descriptor(ggufName: archName) else {
+                throw ExportError.unsupportedArchitecture(path: ggufPath, architecture: archName,
+                                                          supported: ModelRegistry.ggufNames)
+            }
+            return (descriptor, try ModelHyperParameters(metadata: file.metadata, source: ggufPath))
         }
-        let parameters = try ModelHyperParameters(reader: reader, architecture: architecture)
-        let plan = try TensorPlan(file: file, parameters: parameters)
-        let tokenizer = try TokenizerMetadata.read(reader, log: log)
+        let archName = descriptor.ggufName
+        let plan = try TensorPlan(file: file, descriptor: descriptor, parameters: parameters)
+        let tokenizer = try ExportError.reportingMetadataErrors(path: ggufPath) {
+            try TokenizerMetadata.read(reader, log: log)
+        }
         let tokenizerFiles = try tokenizer.map {
             try TokenizerFilesWriter.files($0, contextLength: parameters.contextLength, sourcePath: ggufPath, log: log)
         } ?? []
         if tokenizer == nil { log("warning: the GGUF has no tokenizer metadata; no tokenizer files written") }
-        let configs = ModelConfigFiles(parameters: parameters, plan: plan, tokenizer: tokenizer, dtype: options.dtype,
-                                       llama3Scaling: recoverRopeScaling(file: file, plan: plan, parameters: parameters, log: log))
+        let configs = try ModelConfigFiles(
+            descriptor: descriptor, parameters: parameters, plan: plan, tokenizer: tokenizer, dtype: options.dtype,
+            llama3Scaling: recoverRopeScaling(file: file, plan: plan, parameters: parameters, log: log),
+            path: ggufPath)
         guard options.maxShardBytes > 0 else {
             throw ExportError.cannotWrite(path: directory, reason: "the shard size limit must be positive")
         }
@@ -66,16 +74,18 @@ public enum GGUFExporter {
 
     /// llama3 scaling reconstructed from `rope_freqs.weight`; the tensor itself is not exported.
     private static func recoverRopeScaling(file: GGUFFile, plan: TensorPlan, parameters: ModelHyperParameters,
-                                           log: (String) -> Void) -> ModelHyperParameters.RopeScaling? {
-        guard plan.dropped.contains("rope_freqs.weight"), parameters.ropeScaling == nil,
-              let info = file.tensor(named: "rope_freqs.weight"), info.dimensions.count == 1,
+                                           log: (String) -> Void) -> RopeScaling? {
+        let name = LlamaFamily.ropeFrequenciesName
+        guard plan.dropped.contains(name), parameters.huggingFaceRopeScaling == nil,
+              let info = file.tensor(named: name), info.dimensions.count == 1,
               let format = QuantFormats.format(for: info.type) else { return nil }
         let data = file.data(for: info)
         guard data.count == info.byteCount, info.elementCount <= ModelHyperParameters.maximumSize else { return nil }
         var factors = [Float](repeating: 0, count: info.elementCount)
         factors.withUnsafeMutableBufferPointer { format.dequantizeRow(data, into: $0) }
-        if let scaling = Llama3RopeRecovery.recover(factors: factors, headDim: parameters.headDim, theta: parameters.ropeTheta) {
-            log("rope_freqs.weight matches llama3 RoPE scaling with factor \(scaling.factor); written to config.json")
+        if let scaling = Llama3RopeRecovery.recover(factors: factors, headDim: parameters.ropeDimensionCount,
+                                                    theta: parameters.ropeFreqBase) {
+            log("rope_freqs.weight matches llama3 RoPE scaling with factor \(Float(scaling.factor ?? 1)); written to config.json")
             return scaling
         }
         log("warning: rope_freqs.weight does not match llama3 RoPE scaling with the usual parameters; "

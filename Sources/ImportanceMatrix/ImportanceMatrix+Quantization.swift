@@ -43,21 +43,6 @@ extension ImportanceMatrix {
         return weights
     }
 
-    /// The entries llama-quantize keeps with `--exclude-weights` / `--include-weights`: an
-    /// entry is dropped when its name contains any `excluding` pattern, then, if `including`
-    /// is not empty, kept only when its name contains one of those. Patterns are plain
-    /// substrings matched byte for byte, not regular expressions. (llama-quantize refuses to
-    /// take both lists at once.)
-    public func filtered(including: [String] = [], excluding: [String] = []) -> ImportanceMatrix {
-        var result = self
-        result.entries = entries.filter { name, _ in
-            let bytes = Array(name.utf8)
-            if excluding.contains(where: { Self.contains(bytes, Array($0.utf8)) }) { return false }
-            return including.isEmpty || including.contains(where: { Self.contains(bytes, Array($0.utf8)) })
-        }
-        return result
-    }
-
     /// The metadata llama-quantize adds to its output when given this matrix (after any
     /// filtering): `quantize.imatrix.file` (the path as given on its command line),
     /// `quantize.imatrix.dataset` (the first dataset), `quantize.imatrix.entries_count` and,
@@ -78,14 +63,6 @@ extension ImportanceMatrix {
             metadata["quantize.imatrix.chunks_count"] = .uint32(UInt32(clamping: chunkCount))
         }
         return metadata
-    }
-
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard needle.count <= haystack.count else { return false }
-        return (0 ... haystack.count - needle.count).contains { start in
-            haystack[start ..< start + needle.count].elementsEqual(needle)
-        }
     }
 
     /// `text` cut to at most 127 UTF-8 bytes without splitting a character's encoding.

@@ -88,7 +88,7 @@ public enum ImportanceMatrixError: Error, CustomStringConvertible, Equatable {
         case let .invalidField(path, offset, what, value):
             return "\(path): legacy imatrix \(what) at offset \(offset) is \(value)"
         case let .pastEnd(path, offset, what, length, fileSize):
-            return "\(path): legacy imatrix \(what) of \(length) bytes (length at offset \(offset)) runs past the end of the file (\(fileSize) bytes)"
+            return "\(path): legacy imatrix \(what) (\(length) bytes, length field at offset \(offset)) runs past the end of the file (\(fileSize) bytes)"
         case let .invalidString(path, offset, what):
             return "\(path): legacy imatrix \(what) at offset \(offset) is not valid UTF-8 or contains a NUL byte"
         case let .duplicateEntry(path, offset, tensor):

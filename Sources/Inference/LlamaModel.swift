@@ -50,6 +50,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         weights = try ModelWeights(source: source, roundsActivations: rounds)
         context = ComputeContext(threads: self.options.threads, cacheBudget: self.options.weightCacheBytes)
+        context.releasePages = { [source] name in source.releasePages(of: name) }
         pass = ForwardPass(hyper: hyper, weights: weights,
                            rope: Rope(hyper: hyper, frequencyFactors: weights.ropeFrequencyFactors), context: context)
     }

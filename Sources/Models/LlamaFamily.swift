@@ -1,11 +1,14 @@
 import Foundation
 import GGUF
 
-/// The tensor-name table and hyper-parameter keys common to Llama-style decoders.
+/// The tensor-name table, tensor shapes and hyper-parameter keys common to Llama-style decoders:
+/// the defaults behind ``ArchitectureDescriptor``.
 ///
-/// Architecture files pick what they share from here; only what differs lives in them.
+/// Descriptors pick what they share from here through their ``ArchitectureFeatures``; only
+/// what differs lives in their own files.
 public enum LlamaFamily {
-    /// Per-layer tensors: Hugging Face suffix after `model.layers.N.` → GGUF suffix after `blk.N.`.
+    /// Per-layer tensors of every Llama-style feature: Hugging Face suffix after `model.layers.N.`
+    /// → GGUF suffix after `blk.N.` (each descriptor keeps those its features use).
     public static let layerTensors: [String: String] = [
         "input_layernorm.weight": "attn_norm.weight",
         "self_attn.q_proj.weight": "attn_q.weight",
@@ -31,31 +34,80 @@ public enum LlamaFamily {
         "lm_head.weight": "output.weight",
     ]
 
+    /// The GGUF name of llama3's RoPE frequency factors, which the converter computes.
+    public static let ropeFrequenciesName = "rope_freqs.weight"
+
+    /// GGUF per-layer suffixes that only architectures with the given feature have.
+    static let featureTensors: [(feature: ArchitectureFeatures, suffixes: Set<String>)] = [
+        (.attentionBiases, ["attn_q.bias", "attn_k.bias", "attn_v.bias"]),
+        (.outputProjectionBias, ["attn_output.bias"]),
+        (.queryKeyNorms, ["attn_q_norm.weight", "attn_k_norm.weight"]),
+    ]
+
+    /// Whether an architecture with `features` has the per-layer tensor with GGUF suffix `ggufSuffix`.
+    static func isUsed(ggufSuffix: String, features: ArchitectureFeatures) -> Bool {
+        featureTensors.allSatisfy { !$0.suffixes.contains(ggufSuffix) || features.contains($0.feature) }
+    }
+
     /// Tensors that carry no weights (rotary caches some exporters save).
     static func isIgnored(_ name: String) -> Bool {
         name.hasSuffix("rotary_emb.inv_freq")
     }
 
-    /// Maps a name through the shared tables, restricted to the suffixes `allowed` accepts.
-    ///
-    /// Returns the GGUF name and the bare Hugging Face suffix (so callers can decide on
-    /// permutations), `nil` for ignored tensors; throws for names no table knows.
-    static func map(_ name: String, architecture: String, numLayers: Int,
-                    allowed: (String) -> Bool) throws -> (gguf: String, suffix: String)? {
-        if isIgnored(name) { return nil }
-        if let global = globalTensors[name] { return (global, name) }
-        let prefix = "model.layers."
-        if name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            if let dot = rest.firstIndex(of: "."), let layer = Int(rest[rest.startIndex ..< dot]),
-               layer >= 0, layer < numLayers {
-                let suffix = String(rest[rest.index(after: dot)...])
-                if let mapped = layerTensors[suffix], allowed(suffix) {
-                    return ("blk.\(layer).\(mapped)", suffix)
-                }
-            }
+    /// Splits `<prefix>N.<suffix>` into the layer and the suffix. Only plain decimal indices
+    /// count: "+1" or "01" would name the same layer twice.
+    static func splitLayer(_ name: String, prefix: String) -> (layer: Int, suffix: String)? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let rest = name.utf8.dropFirst(prefix.utf8.count)
+        guard let dot = rest.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let digits = rest[rest.startIndex ..< dot]
+        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              digits.count == 1 || digits.first != UInt8(ascii: "0"),
+              let layer = Int(String(decoding: digits, as: UTF8.self)) else { return nil }
+        return (layer, String(decoding: rest[rest.index(after: dot)...], as: UTF8.self))
+    }
+
+    /// The tensors of a Llama-style graph with `features`, in llama.cpp's order, with their
+    /// GGUF shapes (row length first) as llama.cpp's loader checks them.
+    static func expectedTensors(_ hyper: ModelHyperParameters, vocabularySize vocab: Int,
+                                features: ArchitectureFeatures) -> [ExpectedTensor] {
+        let width = hyper.embeddingLength
+        var tensors = [
+            ExpectedTensor(ggufName: "token_embd.weight", dimensions: [width, vocab], isRequired: true),
+            ExpectedTensor(ggufName: "output_norm.weight", dimensions: [width], isRequired: true),
+            ExpectedTensor(ggufName: "output.weight", dimensions: [width, vocab], isRequired: false),
+        ]
+        if features.contains(.ropeFrequencyFactors) {
+            tensors.append(ExpectedTensor(ggufName: ropeFrequenciesName, dimensions: [hyper.ropeDimensionCount / 2],
+                                          isRequired: false))
         }
-        throw ModelsError.unexpectedTensor(name: name, architecture: architecture)
+        for layer in 0 ..< hyper.layerCount {
+            let q = hyper.queryWidth(layer: layer), k = hyper.keyWidth(layer: layer), v = hyper.valueWidth(layer: layer)
+            let attention = hyper.attentionWidth(layer: layer), ffn = hyper.feedForwardLengths[layer]
+            var shapes: [(String, [Int], Bool)] = [
+                ("attn_norm.weight", [width], true),
+                ("attn_q.weight", [width, q], true),
+                ("attn_k.weight", [width, k], true),
+                ("attn_v.weight", [width, v], true),
+                ("attn_output.weight", [attention, width], true),
+            ]
+            if features.contains(.attentionBiases) {
+                shapes += [("attn_q.bias", [q], false), ("attn_k.bias", [k], false), ("attn_v.bias", [v], false)]
+            }
+            if features.contains(.outputProjectionBias) { shapes.append(("attn_output.bias", [width], false)) }
+            if features.contains(.queryKeyNorms) {
+                shapes += [("attn_q_norm.weight", [hyper.keyLength], true),
+                           ("attn_k_norm.weight", [hyper.keyLength], true)]
+            }
+            shapes += [
+                ("ffn_norm.weight", [width], true),
+                ("ffn_gate.weight", [width, ffn], true),
+                ("ffn_up.weight", [width, ffn], true),
+                ("ffn_down.weight", [ffn, width], true),
+            ]
+            tensors += shapes.map { ExpectedTensor(ggufName: "blk.\(layer).\($0.0)", dimensions: $0.1, isRequired: $0.2) }
+        }
+        return tensors
     }
 
     /// The `<arch>.*` keys every Llama-style architecture writes, in llama.cpp's order.
@@ -126,7 +178,7 @@ public enum LlamaFamily {
                 factors.append(Float(1 / ((1 - smooth) / factor + smooth)))
             }
         }
-        return GeneratedTensor(ggufName: "rope_freqs.weight", dimensions: [factors.count], values: factors)
+        return GeneratedTensor(ggufName: ropeFrequenciesName, dimensions: [factors.count], values: factors)
     }
 
     /// Decodes and validates the shared decoder fields of `config.json`.

@@ -54,39 +54,32 @@ public struct GeneratedTensor: Sendable {
     public var values: [Float]
 }
 
-/// A Hugging Face architecture that converts to a llama.cpp architecture.
-///
-/// Adding one is a new file conforming to this protocol plus one row in
-/// ``ModelRegistry/architectures``.
-public protocol ModelArchitecture: Sendable {
-    /// `architectures` entries in `config.json` this type handles, e.g. `LlamaForCausalLM`.
-    static var huggingFaceNames: [String] { get }
+/// A Hugging Face model's configuration, decoded, with the descriptor of the llama.cpp
+/// architecture it converts to.
+public struct ModelArchitecture: Sendable {
+    /// The facts about the architecture that do not depend on the configuration.
+    public let descriptor: any ArchitectureDescriptor
+    /// The decoder hyper-parameters of `config.json`.
+    public let decoder: DecoderConfig
 
-    /// Reads the configuration from `config.json`'s bytes.
-    init(configJSON: Data, path: String) throws
-
-    /// The shared decoder hyper-parameters.
-    var decoder: DecoderConfig { get }
+    /// Decodes and validates `config.json`'s bytes for `descriptor`.
+    public init(descriptor: any ArchitectureDescriptor, configJSON: Data, path: String) throws {
+        self.descriptor = descriptor
+        decoder = try LlamaFamily.decoderConfig(configJSON, path: path)
+    }
 
     /// llama.cpp's architecture name (`general.architecture`).
-    var ggufArchitecture: String { get }
+    public var ggufArchitecture: String { descriptor.ggufName }
 
-    /// The `<arch>.*` hyper-parameter keys llama.cpp reads.
-    func hyperParameters() -> GGUFMetadata
+    /// The `<arch>.*` hyper-parameter keys llama.cpp reads, in the order its converter writes them.
+    public func hyperParameters() -> GGUFMetadata { descriptor.hyperParameterMetadata(decoder) }
 
     /// The GGUF name and transform for a source tensor, or `nil` for tensors that are
     /// deliberately dropped (rotary caches). Unknown names throw.
-    func mapTensor(_ huggingFaceName: String) throws -> TensorMapping?
+    public func mapTensor(_ huggingFaceName: String) throws(ModelsError) -> TensorMapping? {
+        try descriptor.tensorMapping(forHuggingFace: huggingFaceName, config: decoder)
+    }
 
     /// Tensors the converter writes that have no source tensor.
-    func generatedTensors() -> [GeneratedTensor]
-}
-
-extension ModelArchitecture {
-    public func generatedTensors() -> [GeneratedTensor] { [] }
-
-    /// Llama-style architectures share llama.cpp's hyper-parameter keys.
-    public func hyperParameters() -> GGUFMetadata {
-        LlamaFamily.commonHyperParameters(decoder, arch: ggufArchitecture)
-    }
+    public func generatedTensors() -> [GeneratedTensor] { descriptor.generatedTensors(decoder) }
 }

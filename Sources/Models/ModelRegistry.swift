@@ -1,21 +1,38 @@
 import Foundation
 
-/// The architectures ggufkit converts: one row per architecture file.
+/// The architectures ggufkit converts, exports and runs: one row per descriptor file.
 public enum ModelRegistry {
-    public static let architectures: [any ModelArchitecture.Type] = [
-        LlamaArchitecture.self,
-        MistralArchitecture.self,
-        Qwen2Architecture.self,
-        Qwen3Architecture.self,
+    public static let descriptors: [any ArchitectureDescriptor] = [
+        LlamaDescriptor(),
+        Qwen2Descriptor(),
+        Qwen3Descriptor(),
     ]
 
     /// Every Hugging Face architecture name ggufkit accepts.
     public static var supportedNames: [String] {
-        architectures.flatMap { $0.huggingFaceNames }
+        descriptors.flatMap(\.huggingFaceNames)
+    }
+
+    /// Every llama.cpp architecture name ggufkit handles.
+    public static var ggufNames: [String] {
+        descriptors.map(\.ggufName)
+    }
+
+    /// The descriptor for a `general.architecture` value.
+    public static func descriptor(ggufName: String) -> (any ArchitectureDescriptor)? {
+        descriptors.first { $0.ggufName == ggufName }
+    }
+
+    /// The descriptor for the first name of a `config.json` `architectures` list that one handles.
+    public static func descriptor(huggingFaceNames names: [String]) -> (any ArchitectureDescriptor)? {
+        for name in names {
+            if let descriptor = descriptors.first(where: { $0.huggingFaceNames.contains(name) }) { return descriptor }
+        }
+        return nil
     }
 
     /// Picks the architecture named in `config.json`'s `architectures` list and decodes the config.
-    public static func load(configJSON: Data, path: String) throws -> any ModelArchitecture {
+    public static func load(configJSON: Data, path: String) throws -> ModelArchitecture {
         let names: [String]
         do {
             let object = try JSONSerialization.jsonObject(with: configJSON)
@@ -28,11 +45,9 @@ public enum ModelRegistry {
         } catch {
             throw ModelsError.invalidJSON(path: path, reason: error.localizedDescription)
         }
-        for name in names {
-            if let type = architectures.first(where: { $0.huggingFaceNames.contains(name) }) {
-                return try type.init(configJSON: configJSON, path: path)
-            }
+        guard let descriptor = descriptor(huggingFaceNames: names) else {
+            throw ModelsError.unsupportedArchitecture(path: path, found: names, supported: supportedNames)
         }
-        throw ModelsError.unsupportedArchitecture(path: path, found: names, supported: supportedNames)
+        return try ModelArchitecture(descriptor: descriptor, configJSON: configJSON, path: path)
     }
 }

@@ -69,7 +69,9 @@ struct CompareCommand: ParsableCommand {
             let report = try comparison.scoreCandidate(model: loaded.model, tokens: candidateTokens, modelPath: candidate,
                                                        textPath: scoring.file, base: reader, fileBytes: loaded.fileBytes,
                                                        bitsPerWeight: loaded.bitsPerWeight)
-            rows.append(ComparisonRow(name: candidate, report: report))
+            var weighted = report
+            weighted.importanceMatrix = loaded.importanceMatrix
+            rows.append(ComparisonRow(name: candidate, report: weighted))
         }
         if json {
             let encoder = JSONEncoder()
@@ -100,12 +102,14 @@ struct ComparisonDocument: Encodable {
 
 /// The aligned table and CSV that `compare` prints.
 enum ComparisonTable {
-    static let headers = ["model", "size MB", "bpw", "PPL", "±", "ΔPPL", "KLD mean", "KLD p99", "top-1 %", "tok/s"]
+    static let headers = ["model", "imatrix", "size MB", "bpw", "PPL", "±", "ΔPPL", "KLD mean", "KLD p99", "top-1 %",
+                          "tok/s"]
 
     static func cells(_ row: ComparisonRow) -> [String] {
         let r = row.report
         return [
             URL(fileURLWithPath: row.name).lastPathComponent,
+            r.importanceMatrix.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "-",
             String(format: "%.1f", Double(r.fileBytes) / 1e6),
             r.bitsPerWeight.map { String(format: "%.2f", $0) } ?? "-",
             String(format: "%.4f", r.perplexity),
@@ -125,7 +129,7 @@ enum ComparisonTable {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column <= 1 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
         }
@@ -137,13 +141,15 @@ enum ComparisonTable {
     }
 
     static func csv(_ rows: [ComparisonRow]) -> String {
-        let header = "model,file_bytes,bits_per_weight,perplexity,perplexity_error,delta_perplexity,kl_divergence_mean,"
+        let header = "model,imatrix,file_bytes,bits_per_weight,perplexity,perplexity_error,delta_perplexity,kl_divergence_mean,"
             + "kl_divergence_p99,top1_agreement,tokens_per_second"
         let lines = rows.map { row -> String in
             let r = row.report
             let name = row.name.contains(",") || row.name.contains("\"")
                 ? "\"" + row.name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.name
-            return [name, "\(r.fileBytes)", r.bitsPerWeight.map { String(format: "%.4f", $0) } ?? "",
+            let imatrix = r.importanceMatrix.map { $0.contains(",") || $0.contains("\"")
+                ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 } ?? ""
+            return [name, imatrix, "\(r.fileBytes)", r.bitsPerWeight.map { String(format: "%.4f", $0) } ?? "",
                     String(format: "%.6f", r.perplexity), String(format: "%.6f", r.perplexityError),
                     String(format: "%.6f", r.deltaPerplexity), String(format: "%.8f", r.meanKLDivergence),
                     String(format: "%.8f", r.klDivergenceP99), String(format: "%.6f", r.topTokenAgreement),

@@ -28,7 +28,7 @@ struct ImatrixCommand: ParsableCommand {
     @Option(name: [.customShort("c"), .long], help: "Context length (tokens per chunk).")
     var context = 512
 
-    @Option(name: .long, help: "Use at most this many chunks (default: all of -f, or 100 from the built-in corpus).")
+    @Option(name: .long, help: "Use at most this many chunks (default: all of a -f text file, or 100 from a corpus).")
     var chunks: Int?
 
     @Flag(name: .long, help: "Also collect the output head's input (llama-imatrix --process-output).")

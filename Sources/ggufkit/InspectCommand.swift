@@ -2,6 +2,7 @@ import ArgumentParser
 import Conversion
 import Foundation
 import GGUF
+import ImportanceMatrix
 import SafeTensors
 
 struct InspectCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "Show the metadata and tensor table of a GGUF file, a safetensors file or a model folder."
     )
 
-    @Argument(help: "A .gguf file, a .safetensors file or a Hugging Face model folder.")
+    @Argument(help: "A .gguf file, a .safetensors file, a Hugging Face model folder or a legacy .dat importance matrix.")
     var path: String
 
     @Flag(name: .long, help: "Print JSON instead of text.")
@@ -28,7 +29,13 @@ struct InspectCommand: ParsableCommand {
         if isDirectory.boolValue {
             report = try InspectionReport(folder: HFModelFolder(directory: path))
         } else if try Self.isGGUF(path) {
-            report = try InspectionReport(gguf: GGUFFile(path: path))
+            let file = try GGUFFile(path: path)
+            if file.metadata[GGUFKey.type]?.stringValue == ImportanceMatrix.generalType {
+                return try printImportanceMatrix(format: "gguf")
+            }
+            report = InspectionReport(gguf: file)
+        } else if path.lowercased().hasSuffix(".dat") {
+            return try printImportanceMatrix(format: "legacy dat")
         } else {
             report = try InspectionReport(safetensors: SafeTensorsFile(path: path))
         }

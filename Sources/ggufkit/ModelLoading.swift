@@ -15,6 +15,8 @@ struct LoadedModel {
     /// Bytes of weight files on disk (the GGUF, or the folder's safetensors).
     var fileBytes: Int
     var bitsPerWeight: Double?
+    /// What the file says it was importance-weighted with, if anything.
+    var importanceMatrix: String?
 
     /// Opens a GGUF file or a Hugging Face folder.
     static func open(_ path: String, threads: Int) throws -> LoadedModel {
@@ -37,11 +39,14 @@ struct LoadedModel {
         let file = try GGUFFile(path: path)
         let bytes = file.tensors.reduce(0) { $0 + $1.byteCount }
         let params = file.tensors.reduce(0) { $0 + $1.elementCount }
+        let imatrix = file.metadata["quantize.imatrix.dataset"]?.stringValue
+            ?? file.metadata["quantize.imatrix.file"]?.stringValue
         return LoadedModel(path: path,
                            model: try LlamaModel(ggufPath: path, options: options),
                            tokenizer: try TokenizerFactory.make(metadata: file.metadata),
                            fileBytes: file.fileSize,
-                           bitsPerWeight: params > 0 ? Double(bytes * 8) / Double(params) : nil)
+                           bitsPerWeight: params > 0 ? Double(bytes * 8) / Double(params) : nil,
+                           importanceMatrix: imatrix)
     }
 
     /// The text's tokens as llama-perplexity makes them: special tokens added, special text not parsed.

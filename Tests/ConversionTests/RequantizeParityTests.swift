@@ -71,15 +71,15 @@ struct RequantizeParityTests {
         _ = try Requantizer.quantize(inputPath: f32, Self.options("", requantized, type))
 
         let input = try GGUFFile(path: f32).metadata, output = try GGUFFile(path: requantized).metadata
-        let set: Set = [GGUFKeys.fileType, "general.quantization_version"]
-        let kept = { (m: GGUFMetadata) in m.entries.filter { !set.contains($0.key) } }
+        let set: Set = [GGUFKey.fileType, GGUFKey.quantizationVersion]
+        let kept = { (m: GGUFMetadata) -> [(key: String, value: GGUFValue)] in m.entries.filter { !set.contains($0.key) } }
         #expect(kept(input).map(\.key) == kept(output).map(\.key))
         for (a, b) in zip(kept(input), kept(output)) where a.value != b.value {
             Issue.record("\(a.key) changed")
         }
-        #expect(output[GGUFKeys.fileType] == type.llamaFileType.metadataValue)
+        #expect(output[GGUFKey.fileType] == type.llamaFileType.metadataValue)
         if type.isQuantized {
-            #expect(output["general.quantization_version"] == .uint32(2))
+            #expect(output[GGUFKey.quantizationVersion] == .uint32(2))
         }
     }
 

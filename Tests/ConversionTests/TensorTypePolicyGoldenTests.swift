@@ -128,11 +128,11 @@ struct TensorTypePolicyGoldenTests {
         let tensors = try file.tensors(of: model)
         let options = golden.options
 
-        // llama-imatrix records the matrices it multiplies by: every 2-D weight but the embedding
-        // table, which is read by row lookup.
+        // llama-imatrix records the matrices activations are multiplied by: every 2-D weight but
+        // the embedding table (a row lookup) and, by default, the output head.
         let selection = try ImportanceSelection(include: options.includeWeights ?? [], exclude: options.excludeWeights ?? [])
         let entries = Set(golden.imatrix ? tensors.filter {
-            $0.dimensions.count >= 2 && $0.name != "token_embd.weight" && selection.uses($0.name)
+            $0.dimensions.count >= 2 && !["token_embd.weight", "output.weight"].contains($0.name) && selection.uses($0.name)
         }.map(\.name) : [])
         #expect(entries.count == golden.imatrixEntries)
 

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Models
 import SafeTensors
 import Testing
 @testable import Export
@@ -95,7 +96,7 @@ struct SmolLM2ReferenceTests {
     /// The tokenizer files alone, without the slow weight export.
     private func writeTokenizerOnly(into dir: TemporaryDirectory) throws -> String {
         let file = try GGUFFile(path: Assets.smolLM2GGUF ?? "")
-        let reader = MetadataReader(path: file.path, metadata: file.metadata)
+        let reader = GGUFMetadataReader(metadata: file.metadata, source: file.path)
         let tokenizer = try #require(try TokenizerMetadata.read(reader, log: { _ in }))
         let files = try TokenizerFilesWriter.files(tokenizer, contextLength: 8192, sourcePath: file.path, log: { _ in })
         let folder = try OutputFolder(target: dir.file("tokenizer"), overwrite: false)

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Models
 import Testing
 @testable import Export
 
@@ -58,7 +59,7 @@ struct TokenizerFilesTests {
     @Test("a SentencePiece vocabulary with unigram-like scores is written as a unigram model")
     func unigramDetection() throws {
         var tokenizer = try #require(try TokenizerMetadata.read(
-            MetadataReader(path: "t", metadata: TinyModel(vocabulary: .sentencePiece).metadata), log: { _ in }))
+            GGUFMetadataReader(metadata: TinyModel(vocabulary: .sentencePiece).metadata, source: "t"), log: { _ in }))
         let files = { SentencePieceFiles(tokenizer: tokenizer, contextLength: nil, path: "t", log: { _ in }) }
         // Field 2 (trainer_spec) then field 3 (model_type) = 2 (BPE) or 1 (unigram).
         #expect(try Self.modelType(files().tokenizerModel()) == 2)

@@ -11,7 +11,7 @@ struct ConfigDecodingTests {
         let arch = try Configs.load(Configs.config(named: name))
         let expected = Configs.all.first { $0.name == name }!.gguf
         #expect(arch.ggufArchitecture == expected)
-        #expect(type(of: arch).huggingFaceNames.contains(name))
+        #expect(arch.descriptor.huggingFaceNames.contains(name))
         #expect(arch.decoder.architectures == [name])
     }
 

@@ -82,11 +82,11 @@ enum Configs {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
     }
 
-    static func load(_ object: [String: Any]) throws -> any ModelArchitecture {
+    static func load(_ object: [String: Any]) throws -> ModelArchitecture {
         try ModelRegistry.load(configJSON: data(object), path: path)
     }
 
-    static func load(json: String) throws -> any ModelArchitecture {
+    static func load(json: String) throws -> ModelArchitecture {
         try ModelRegistry.load(configJSON: Data(json.utf8), path: path)
     }
 

@@ -1,4 +1,5 @@
 import GGUF
+import Models
 
 /// A token's type as GGUF stores it (`tokenizer.ggml.token_type`); SentencePiece uses the same numbers.
 enum TokenType: Int, Sendable {
@@ -34,19 +35,21 @@ struct TokenizerMetadata {
     ]
 
     /// Reads the tokenizer, or returns `nil` when the file has none (no `tokenizer.ggml.model`).
-    static func read(_ reader: MetadataReader, log: (String) -> Void) throws -> TokenizerMetadata? {
+    /// Throws ``ExportError`` for values export cannot use, and the reader's ``ModelsError`` for
+    /// values of the wrong type.
+    static func read(_ reader: GGUFMetadataReader, log: (String) -> Void) throws -> TokenizerMetadata? {
         guard let model = try reader.optionalString(GGUFKey.tokenizerModel) else { return nil }
         guard let tokens = try reader.optionalStrings(GGUFKey.tokenizerTokens) else {
-            throw ExportError.missingMetadata(path: reader.path, key: GGUFKey.tokenizerTokens)
+            throw ExportError.missingMetadata(path: reader.source, key: GGUFKey.tokenizerTokens)
         }
         guard !tokens.isEmpty, tokens.count <= maximumTokens else {
-            throw ExportError.invalidMetadata(path: reader.path, key: GGUFKey.tokenizerTokens,
+            throw ExportError.invalidMetadata(path: reader.source, key: GGUFKey.tokenizerTokens,
                                               reason: "\(tokens.count) tokens is outside 1...\(maximumTokens)")
         }
         let types = try readTypes(reader, count: tokens.count, log: log)
         let scores = try reader.optionalFloats(GGUFKey.tokenizerScores)
         if let scores, scores.count != tokens.count {
-            throw ExportError.invalidMetadata(path: reader.path, key: GGUFKey.tokenizerScores,
+            throw ExportError.invalidMetadata(path: reader.source, key: GGUFKey.tokenizerScores,
                                               reason: "\(scores.count) scores for \(tokens.count) tokens")
         }
         var specialIDs: [String: Int] = [:]
@@ -60,7 +63,7 @@ struct TokenizerMetadata {
         }
         let charsmap = try reader.optionalIntegers(GGUFKey.precompiledCharsmap)
         if let charsmap, charsmap.contains(where: { $0 < 0 || $0 > 255 }) {
-            throw ExportError.invalidMetadata(path: reader.path, key: GGUFKey.precompiledCharsmap,
+            throw ExportError.invalidMetadata(path: reader.source, key: GGUFKey.precompiledCharsmap,
                                               reason: "values must be bytes")
         }
         return TokenizerMetadata(
@@ -78,12 +81,12 @@ struct TokenizerMetadata {
     }
 
     /// Types default to NORMAL when the key is absent, as llama.cpp assumes.
-    private static func readTypes(_ reader: MetadataReader, count: Int, log: (String) -> Void) throws -> [TokenType] {
+    private static func readTypes(_ reader: GGUFMetadataReader, count: Int, log: (String) -> Void) throws -> [TokenType] {
         guard let raw = try reader.optionalIntegers(GGUFKey.tokenizerTokenType) else {
             return [TokenType](repeating: .normal, count: count)
         }
         guard raw.count == count else {
-            throw ExportError.invalidMetadata(path: reader.path, key: GGUFKey.tokenizerTokenType,
+            throw ExportError.invalidMetadata(path: reader.source, key: GGUFKey.tokenizerTokenType,
                                               reason: "\(raw.count) token types for \(count) tokens")
         }
         var unknownValues = 0

@@ -8,7 +8,7 @@ struct ExportTensor {
     var huggingFaceName: String
     /// Safetensors (NumPy) order: slowest-varying dimension first.
     var shape: [Int]
-    /// Undoes the converter's Q/K row interleaving (`llama` only).
+    /// Undoes the converter's Q/K row interleaving (architectures that permute them only).
     var permutation: RowPermutation?
     var elementCount: Int { source.elementCount }
 
@@ -26,18 +26,17 @@ struct TensorPlan {
     /// Whether any attention projection has a bias (`attention_bias`).
     var hasAttentionBias: Bool
 
-    init(file: GGUFFile, parameters: ModelHyperParameters) throws {
+    init(file: GGUFFile, descriptor: any ArchitectureDescriptor, parameters: ModelHyperParameters) throws {
         var planned: [(position: TensorNaming.Position, index: Int, tensor: ExportTensor)] = []
         var dropped: [String] = []
         var hasBias = false
         for (index, info) in file.tensors.enumerated() {
-            if TensorNaming.derivedTensors.contains(info.name) {
+            if descriptor.derivedTensorNames.contains(info.name) {
                 dropped.append(info.name)
                 continue
             }
-            guard let mapped = TensorNaming.map(info.name, blockCount: parameters.blockCount) else {
-                throw ExportError.unknownTensor(path: file.path, tensor: info.name,
-                                                architecture: parameters.architecture.rawValue)
+            guard let mapped = TensorNaming.map(info.name, descriptor: descriptor, blockCount: parameters.layerCount) else {
+                throw ExportError.unknownTensor(path: file.path, tensor: info.name, architecture: descriptor.ggufName)
             }
             guard QuantFormats.format(for: info.type) != nil else {
                 throw ExportError.unsupportedTensorType(path: file.path, tensor: info.name, type: info.type.name)
@@ -48,7 +47,7 @@ struct TensorPlan {
                                                      reason: "too many elements")
             }
             if let suffix = mapped.layerSuffix, suffix.hasPrefix("attn_"), suffix.hasSuffix(".bias") { hasBias = true }
-            let permutation = try Self.permutation(for: info, layerSuffix: mapped.layerSuffix,
+            let permutation = try Self.permutation(for: info, mapped: mapped, descriptor: descriptor,
                                                    parameters: parameters, path: file.path)
             let tensor = ExportTensor(source: info, huggingFaceName: mapped.huggingFaceName,
                                       shape: info.numpyShape, permutation: permutation)
@@ -64,17 +63,18 @@ struct TensorPlan {
         hasAttentionBias = hasBias
     }
 
-    /// The permutation for Q/K weights and biases of `llama`, after checking that the rows
-    /// split into whole heads of even width (the permutation swaps pairs within a head).
-    private static func permutation(for info: GGUFTensorInfo, layerSuffix: String?,
-                                    parameters: ModelHyperParameters, path: String) throws -> RowPermutation? {
-        guard parameters.architecture.permutesQueryKey, let suffix = layerSuffix else { return nil }
-        let heads: Int
-        switch suffix {
-        case "attn_q.weight", "attn_q.bias": heads = parameters.headCount
-        case "attn_k.weight", "attn_k.bias": heads = parameters.headCountKV
-        default: return nil
-        }
+    /// The permutation for Q/K weights and biases of architectures that permute them, after
+    /// checking that the rows split into whole heads of even width (the permutation swaps pairs
+    /// within a head).
+    private static func permutation(for info: GGUFTensorInfo, mapped: TensorNaming.Mapped,
+                                    descriptor: any ArchitectureDescriptor, parameters: ModelHyperParameters,
+                                    path: String) throws -> RowPermutation? {
+        guard let suffix = mapped.layerSuffix, case let .layer(layer) = mapped.position,
+              let permutation = descriptor.rowPermutation(forGGUFSuffix: suffix,
+                                                          headCount: parameters.headCounts[layer],
+                                                          keyValueHeadCount: parameters.keyValueHeadCounts[layer])
+        else { return nil }
+        let heads = permutation.heads
         // A bias is one row in GGUF terms; its elements are what gets permuted.
         let rows = info.dimensions.count == 1 ? info.elementCount : info.rowCount
         guard rows % heads == 0, (rows / heads) % 2 == 0 else {
@@ -82,6 +82,6 @@ struct TensorPlan {
                 path: path, tensor: info.name, dimensions: info.dimensions,
                 reason: "\(rows) rows do not split into \(heads) heads of even size")
         }
-        return RowPermutation(heads: heads)
+        return permutation
     }
 }

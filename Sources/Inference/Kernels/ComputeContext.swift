@@ -14,6 +14,9 @@ final class ComputeContext {
     let cache: WeightCache
     /// Sees linear-layer inputs while ``LlamaModel/observeActivations(sequences:tap:)`` runs.
     var tap: (any ActivationTap)?
+    /// Drops a tensor's file pages once it is decoded (keeps resident memory near the weight
+    /// cache's budget on models larger than memory).
+    var releasePages: (String) -> Void = { _ in }
 
     /// Up to this many activation rows, products run as one matrix-vector product per row
     /// (incremental decoding): that reads the weights once, without packing them.

@@ -1,11 +1,14 @@
+import Models
+
 /// The tensors of one transformer block, checked against the hyper-parameters.
 struct LayerWeights {
     let attentionNorm: [Float]
     /// Q, K and V stacked: output columns `[q | k | v]`.
     let qkv: LinearWeights
-    /// Biases for the stacked Q/K/V output (qwen2), zeros where a part has none.
+    /// Biases for the stacked Q/K/V output (``ArchitectureFeatures/attentionBiases``), zeros
+    /// where a part has none.
     let qkvBias: [Float]?
-    /// Per-head RMSNorm weights applied to Q and K before RoPE (qwen3).
+    /// Per-head RMSNorm weights applied to Q and K before RoPE (``ArchitectureFeatures/queryKeyNorms``).
     let queryNorm: [Float]?
     let keyNorm: [Float]?
     let output: LinearWeights
@@ -18,7 +21,9 @@ struct LayerWeights {
 
 /// Every weight the forward pass reads, loaded from a ``WeightSource``.
 ///
-/// Only small vectors are decoded here; matrices stay in their stored encoding until used.
+/// Which optional tensors are read, and whether Q/K norms are required, follows the
+/// architecture descriptor's features. Only small vectors are decoded here; matrices stay in
+/// their stored encoding until used.
 struct ModelWeights {
     let tokenEmbedding: LinearWeights
     let outputNorm: [Float]
@@ -32,6 +37,9 @@ struct ModelWeights {
         let hyper = source.hyperParameters
         let location = source.location
         let width = hyper.embeddingLength
+        guard let features = hyper.descriptor?.features else {
+            throw .unsupportedArchitecture(name: hyper.architecture, source: location)
+        }
 
         let embeddingTensor = try source.require("token_embd.weight")
         guard embeddingTensor.dimensions.count == 2, embeddingTensor.dimensions[1] <= ModelHyperParameters.maximumSize else {
@@ -48,18 +56,20 @@ struct ModelWeights {
         } else {
             head = tokenEmbedding
         }
-        ropeFrequencyFactors = try Self.optionalVector(source, "rope_freqs.weight", count: hyper.ropeDimensionCount / 2)
+        ropeFrequencyFactors = features.contains(.ropeFrequencyFactors)
+            ? try Self.optionalVector(source, LlamaFamily.ropeFrequenciesName, count: hyper.ropeDimensionCount / 2) : nil
 
         var layers: [LayerWeights] = []
         layers.reserveCapacity(hyper.layerCount)
         for layer in 0 ..< hyper.layerCount {
-            layers.append(try Self.layer(layer, source: source, hyper: hyper, roundsActivations: roundsActivations))
+            layers.append(try Self.layer(layer, source: source, hyper: hyper, features: features,
+                                         roundsActivations: roundsActivations))
         }
         self.layers = layers
     }
 
     private static func layer(_ index: Int, source: any WeightSource, hyper: ModelHyperParameters,
-                              roundsActivations: Bool) throws(InferenceError) -> LayerWeights {
+                              features: ArchitectureFeatures, roundsActivations: Bool) throws(InferenceError) -> LayerWeights {
         let prefix = "blk.\(index)."
         let location = source.location
         let width = hyper.embeddingLength
@@ -75,22 +85,31 @@ struct ModelWeights {
         var biases: [[Float]?] = []
         for (name, rows) in zip(qkvNames, widths) {
             qkvParts.append(try matrix(name + ".weight", columns: width, rows: rows))
-            biases.append(try optionalVector(source, prefix + name + ".bias", count: rows))
+            if features.contains(.attentionBiases) {
+                biases.append(try optionalVector(source, prefix + name + ".bias", count: rows))
+            }
         }
         var qkvBias: [Float]?
         if biases.contains(where: { $0 != nil }) {
             qkvBias = zip(biases, widths).flatMap { bias, rows in bias ?? [Float](repeating: 0, count: rows) }
         }
+        var queryNorm: [Float]?, keyNorm: [Float]?
+        if features.contains(.queryKeyNorms) {
+            queryNorm = try vector(source, prefix + "attn_q_norm.weight", count: hyper.keyLength)
+            keyNorm = try vector(source, prefix + "attn_k_norm.weight", count: hyper.keyLength)
+        }
+        let outputBias = features.contains(.outputProjectionBias)
+            ? try optionalVector(source, prefix + "attn_output.bias", count: width) : nil
         let attentionWidth = hyper.attentionWidth(layer: index)
         return LayerWeights(
             attentionNorm: try vector(source, prefix + "attn_norm.weight", count: width),
             qkv: LinearWeights(parts: qkvParts, roundsActivations: roundsActivations),
             qkvBias: qkvBias,
-            queryNorm: try optionalVector(source, prefix + "attn_q_norm.weight", count: hyper.keyLength),
-            keyNorm: try optionalVector(source, prefix + "attn_k_norm.weight", count: hyper.keyLength),
+            queryNorm: queryNorm,
+            keyNorm: keyNorm,
             output: LinearWeights(parts: [try matrix("attn_output.weight", columns: attentionWidth, rows: width)],
                                   roundsActivations: roundsActivations),
-            outputBias: try optionalVector(source, prefix + "attn_output.bias", count: width),
+            outputBias: outputBias,
             feedForwardNorm: try vector(source, prefix + "ffn_norm.weight", count: width),
             gateUp: LinearWeights(parts: [try matrix("ffn_gate.weight", columns: width, rows: ffn),
                                           try matrix("ffn_up.weight", columns: width, rows: ffn)],

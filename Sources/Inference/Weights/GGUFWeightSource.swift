@@ -16,11 +16,19 @@ public final class GGUFWeightSource: WeightSource, @unchecked Sendable {
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
         }
-        hyperParameters = try ModelHyperParameters(metadata: file.metadata, source: path)
+        do {
+            hyperParameters = try ModelHyperParameters(metadata: file.metadata, source: path)
+        } catch {
+            throw InferenceError(error)
+        }
     }
 
     public func tensor(named name: String) throws(InferenceError) -> WeightTensor? {
         guard let info = file.tensor(named: name) else { return nil }
         return WeightTensor(name: name, type: info.type, dimensions: info.dimensions, bytes: file.data(for: info))
+    }
+
+    public func releasePages(of name: String) {
+        if let info = file.tensor(named: name) { file.advise(info, willNeed: false) }
     }
 }

@@ -6,11 +6,11 @@ import SafeTensors
 /// Weights of a Hugging Face folder (`config.json` + safetensors), renamed to GGUF names.
 ///
 /// Q/K rows stay in Hugging Face order, which is why these hyper-parameters select
-/// half-split RoPE (see ``ModelHyperParameters/init(architecture:source:)``).
+/// half-split RoPE (see `ModelHyperParameters.init(architecture:source:)` in Models).
 public final class HuggingFaceWeightSource: WeightSource, @unchecked Sendable {
     // @unchecked: immutable after init; the checkpoint and the generated buffers are never written again.
     public let checkpoint: SafeTensorsCheckpoint
-    public let architecture: any ModelArchitecture
+    public let architecture: ModelArchitecture
     public let hyperParameters: ModelHyperParameters
     public let location: String
     /// GGUF name → safetensors name.
@@ -32,7 +32,11 @@ public final class HuggingFaceWeightSource: WeightSource, @unchecked Sendable {
         } catch {
             throw .cannotOpen(path: directory, reason: "\(error)")
         }
-        hyperParameters = try ModelHyperParameters(architecture: architecture, source: configPath)
+        do {
+            hyperParameters = try ModelHyperParameters(architecture: architecture, source: configPath)
+        } catch {
+            throw InferenceError(error)
+        }
 
         var names: [String: String] = [:]
         for name in checkpoint.tensorNames {
@@ -76,5 +80,9 @@ public final class HuggingFaceWeightSource: WeightSource, @unchecked Sendable {
         }
         let dimensions = info.shape.isEmpty ? [1] : Array(info.shape.reversed())
         return WeightTensor(name: name, type: type, dimensions: dimensions, bytes: bytes)
+    }
+
+    public func releasePages(of name: String) {
+        if let sourceName = names[name] { checkpoint.advise(named: sourceName, willNeed: false) }
     }
 }

@@ -117,6 +117,7 @@ final class LinearWeights: @unchecked Sendable {
                                                ldc: outputStride)
                     start = end
                 }
+                context.releasePages(part.tensor.name)
             }
         }
     }
@@ -161,6 +162,7 @@ final class LinearWeights: @unchecked Sendable {
         let weights = raw.bindMemory(to: Float.self, capacity: count)
         for (index, part) in parts.enumerated() {
             part.decodeRows(0 ..< part.rows, into: weights + rowOffsets[index] * columns, parallel: context.parallel)
+            context.releasePages(part.tensor.name)
         }
         return .cached(weights)
     }

@@ -36,6 +36,14 @@ public protocol WeightSource: Sendable {
     var hyperParameters: ModelHyperParameters { get }
     /// The tensor called `name` (GGUF naming), or `nil` when the source has none.
     func tensor(named name: String) throws(InferenceError) -> WeightTensor?
+    /// Lets the operating system drop the file pages behind tensor `name` once its values have
+    /// been decoded elsewhere; they are read again from the file if needed. Sources whose bytes
+    /// are not a file mapping do nothing.
+    func releasePages(of name: String)
+}
+
+extension WeightSource {
+    public func releasePages(of name: String) {}
 }
 
 extension WeightSource {

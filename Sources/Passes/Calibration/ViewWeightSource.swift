@@ -58,6 +58,10 @@ final class ViewWeightSource: WeightSource, @unchecked Sendable {
         return try base.tensor(named: name)
     }
 
+    func releasePages(of name: String) {
+        if replaced[name] == nil { base.releasePages(of: name) }
+    }
+
     /// Undoes llama.cpp's Q/K row order (rows of a matrix, elements of a bias vector).
     static func huggingFaceOrder(_ values: [Float], dimensions: [Int], permutation: RowPermutation) -> [Float] {
         let rowLength = dimensions.count == 1 ? 1 : dimensions[0]

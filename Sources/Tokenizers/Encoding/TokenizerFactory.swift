@@ -1,6 +1,7 @@
 import FileSupport
 import Foundation
 import GGUF
+import Models
 
 /// Builds a ``TextTokenizer`` from GGUF tokenizer metadata or a Hugging Face folder.
 public enum TokenizerFactory {
@@ -20,12 +21,12 @@ public enum TokenizerFactory {
 
     /// A tokenizer for a Hugging Face model folder, through the same metadata the
     /// converter would write (``HFTokenizerLoader``), so it tokenizes as the converted
-    /// GGUF will in llama.cpp. `config.json`'s `vocab_size` and `architectures` (Qwen
-    /// models follow the converter's Qwen path) are used when present.
+    /// GGUF will in llama.cpp. `config.json`'s `vocab_size` and `architectures` (whose
+    /// descriptor names the converter's vocabulary recipe) are used when present.
     public static func make(huggingFaceDirectory: String) throws -> any TextTokenizer {
         let (vocabSize, architectures) = try modelConfig(directory: huggingFaceDirectory)
         var options = TokenizerMetadataOptions()
-        options.recipe = architectures.contains { $0.hasPrefix("Qwen") } ? .sentencePieceThenBPE : .llama
+        options.recipe = ModelRegistry.descriptor(huggingFaceNames: architectures)?.tokenizerRecipe ?? .llama
         let metadata = try HFTokenizerLoader.metadata(directory: huggingFaceDirectory, vocabSize: vocabSize, options: options)
         return try make(metadata: metadata)
     }

@@ -1,3 +1,5 @@
+import Models
+
 /// The model facts llama.cpp's quantization mixes depend on.
 public struct ModelShapeInfo: Sendable, Equatable {
     public var layerCount: Int
@@ -47,11 +49,8 @@ public struct ModelShapeInfo: Sendable, Equatable {
     /// attention (LLaMA-1 65B has 80 layers of multi-head attention) and never for an 8-expert model.
     public static func is70BSizeClass(architecture: String, layerCount: Int, headCount: Int, headCountKV: Int,
                                       expertCount: Int = 0) -> Bool {
-        switch architecture {
-        case "llama": expertCount != 8 && layerCount == 80 && headCount != headCountKV
-        case "qwen2", "deci", "olmo": layerCount == 80
-        case "jais2": layerCount == 68
-        default: false
-        }
+        ModelRegistry.sizeClass(architecture: architecture,
+                                shape: ModelShape(layerCount: layerCount, headCount: headCount,
+                                                  headCountKV: headCountKV, expertCount: expertCount)) == .b70
     }
 }

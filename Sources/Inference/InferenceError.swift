@@ -1,3 +1,5 @@
+import Models
+
 /// Errors raised while loading a model for inference or running it.
 public enum InferenceError: Error, CustomStringConvertible, Equatable {
     /// A tensor the architecture needs is not in the weights.
@@ -28,7 +30,7 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
         case let .missingTensor(name, source):
             return "\(source): tensor \(name) is missing"
         case let .unsupportedArchitecture(name, source):
-            return "\(source): architecture '\(name)' is not supported for inference (llama, qwen2, qwen3 are)"
+            return "\(source): architecture '\(name)' is not supported for inference (\(ModelRegistry.ggufNames.joined(separator: ", ")) are)"
         case let .unsupportedTensorType(name, type, source):
             return "\(source): tensor \(name) has type \(type), which cannot be decoded"
         case let .tensorShapeMismatch(name, expected, found, source):

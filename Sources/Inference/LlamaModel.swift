@@ -69,23 +69,7 @@ public final class LlamaModel: @unchecked Sendable {
     public func evaluate(sequences: [[Int32]], outputPositions: Range<Int>,
                          consumer: (_ sequence: Int, _ position: Int, _ logits: UnsafeBufferPointer<Float>) -> Void)
         throws {
-        for (index, sequence) in sequences.enumerated() {
-            try checkTokens(sequence, sequence: index, firstPosition: 0)
-        }
-        lock.lock()
-        defer { lock.unlock() }
-        context.claimBLAS()
-
-        var next = 0
-        while next < sequences.count {
-            var batch = TokenBatch()
-            while next < sequences.count,
-                  batch.rowCount == 0 || batch.rowCount + sequences[next].count <= options.maxBatchTokens {
-                batch.append(sequence: next, tokens: sequences[next], firstPosition: 0)
-                next += 1
-            }
-            guard batch.rowCount > 0 else { continue }
-            let x = try pass.run(batch, cache: nil)
+        try forEachBatch(of: sequences) { batch, x in
             var rows: [Int] = [], labels: [(sequence: Int, position: Int)] = []
             for segment in batch.segments {
                 let wanted = outputPositions.clamped(to: 0 ..< segment.count)
@@ -105,6 +89,19 @@ public final class LlamaModel: @unchecked Sendable {
     /// would compute them. The output head runs only when the tap wants `output.weight`; its
     /// logits are discarded.
     public func observeActivations(sequences: [[Int32]], tap: any ActivationTap) throws {
+        let wantsHead = tap.wants(weights.head.parts.first?.tensor.name ?? "output.weight")
+        try forEachBatch(of: sequences, tap: tap) { batch, x in
+            if wantsHead {
+                try pass.logits(of: Array(0 ..< batch.rowCount), x: x, blockBytes: options.logitsBlockBytes) { _, _ in }
+            }
+        }
+    }
+
+    /// Checks the sequences, groups them into batches of at most
+    /// ``InferenceOptions/maxBatchTokens`` tokens (a longer sequence runs alone), runs each batch
+    /// through every layer and hands `body` the final residual stream. Holds the model's lock.
+    private func forEachBatch(of sequences: [[Int32]], tap: (any ActivationTap)? = nil,
+                              _ body: (TokenBatch, UnsafeMutablePointer<Float>) throws -> Void) throws {
         for (index, sequence) in sequences.enumerated() {
             try checkTokens(sequence, sequence: index, firstPosition: 0)
         }
@@ -115,7 +112,6 @@ public final class LlamaModel: @unchecked Sendable {
         }
         context.claimBLAS()
         context.tap = tap
-        let wantsHead = tap.wants(weights.head.parts.first?.tensor.name ?? "output.weight")
         var next = 0
         while next < sequences.count {
             var batch = TokenBatch()
@@ -125,10 +121,7 @@ public final class LlamaModel: @unchecked Sendable {
                 next += 1
             }
             guard batch.rowCount > 0 else { continue }
-            let x = try pass.run(batch, cache: nil)
-            if wantsHead {
-                try pass.logits(of: Array(0 ..< batch.rowCount), x: x, blockBytes: options.logitsBlockBytes) { _, _ in }
-            }
+            try body(batch, try pass.run(batch, cache: nil))
         }
     }
 

@@ -14,7 +14,8 @@ enum BadInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case headerNotJSON, unknownDType, noSafeTensorsFiles
     case configNotJSON, configMissingHiddenSize, configMissing, unsupportedArchitecture, generationConfigNotJSON
     case missingShard, tensorInWrongShard
-    case missingLayerTensor, missingEmbedding, wrongShape, rowsNotSplittableIntoHeads, i32Weight, unexpectedTensor
+    case missingLayerTensor, missingEmbedding, wrongShape, wrongBiasShape, rowsNotSplittableIntoHeads, i32Weight
+    case unexpectedTensor
     case notADirectory, noTokenizer, outputFolderMissing
 
     var testDescription: String { rawValue }
@@ -94,6 +95,12 @@ enum BadInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try replace("model.layers.0.self_attn.k_proj.weight", with: SourceTensor(
                 name: "model.layers.0.self_attn.k_proj.weight", dtype: .f32, shape: [2 * m.kvRows, m.hidden],
                 values: [Float](repeating: 0.5, count: 2 * m.kvRows * m.hidden)))
+        case .wrongBiasShape:
+            // Biases are optional, but one that is present must fit its projection.
+            let m = Self.model
+            tensors.append(SourceTensor(name: "model.layers.0.self_attn.v_proj.bias", dtype: .f32, shape: [m.kvRows + 1],
+                                        values: [Float](repeating: 0.5, count: m.kvRows + 1)))
+            try TinyModel.writeSafeTensors(tensors, to: weights)
         case .rowsNotSplittableIntoHeads:
             let m = Self.model
             try replace("model.layers.0.self_attn.q_proj.weight", with: SourceTensor(
@@ -163,6 +170,9 @@ enum BadInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case let (.wrongShape, ConversionError.shapeMismatch(tensor, file, expected, found)?):
             return tensor == "model.layers.0.self_attn.k_proj.weight" && file == weights
                 && expected == [m.kvRows, m.hidden] && found == [2 * m.kvRows, m.hidden]
+        case let (.wrongBiasShape, ConversionError.shapeMismatch(tensor, file, expected, found)?):
+            return tensor == "model.layers.0.self_attn.v_proj.bias" && file == weights
+                && expected == [m.kvRows] && found == [m.kvRows + 1]
         case let (.rowsNotSplittableIntoHeads, ConversionError.invalidRowPermutation(tensor, rows, heads)?):
             return tensor == "model.layers.0.self_attn.q_proj.weight" && rows == m.qRows - 2 && heads == m.heads
         case let (.i32Weight, ConversionError.unsupportedSourceDType(tensor, file, dtype)?):

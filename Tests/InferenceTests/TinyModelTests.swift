@@ -160,6 +160,20 @@ struct TinyModelTests {
         }
     }
 
+    @Test("qwen3's Q/K norms are required: its descriptor lists them as a feature")
+    func queryKeyNormRequired() throws {
+        var spec = TinyModelSpec()
+        spec.architecture = "qwen3"
+        spec.queryKeyNorm = true
+        spec.omitted = ["blk.0.attn_k_norm.weight"]
+        #expect {
+            _ = try Self.load(spec)
+        } throws: { error in
+            guard case let .missingTensor(name, _) = error as? InferenceError else { return false }
+            return name == "blk.0.attn_k_norm.weight"
+        }
+    }
+
     @Test("a tensor of the wrong shape is rejected")
     func wrongShape() throws {
         var spec = TinyModelSpec()

@@ -65,6 +65,7 @@ struct TensorNameTableTests {
             "model.layers.\(layers).self_attn.q_proj.weight", // one past the last layer
             "model.layers.-1.self_attn.q_proj.weight",
             "model.layers.x.self_attn.q_proj.weight",
+            "model.layers.01.self_attn.q_proj.weight", // layer numbers are plain decimal
             "model.layers.0",
             "model.layers.",
             "transformer.wte.weight",
@@ -105,11 +106,15 @@ struct TensorNameTableTests {
         }
     }
 
-    @Test("qwen2 maps Q/K/V biases without permutation")
+    @Test("qwen2 maps Q/K/V biases without permutation, and rejects the o_proj bias its graph never reads")
     func qwen2Biases() throws {
         let arch = try Configs.load(Configs.qwen2)
         for (hf, gguf) in Self.biases {
             #expect(try arch.mapTensor("model.layers.0.\(hf)") == TensorMapping(ggufName: "blk.0.\(gguf)"))
+        }
+        let outputBias = "model.layers.0.self_attn.o_proj.bias"
+        #expect(throws: ModelsError.unexpectedTensor(name: outputBias, architecture: "qwen2")) {
+            _ = try arch.mapTensor(outputBias)
         }
     }
 

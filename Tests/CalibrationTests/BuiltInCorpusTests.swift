@@ -1,11 +1,12 @@
 import Calibration
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("The built-in calibration corpus")
 struct BuiltInCorpusTests {
     static let domains = ["code", "en", "math", "zh"]
-    let folder = packageRoot.appendingPathComponent("calibration").path
+    let folder = TestAssets.packageRoot.appendingPathComponent("calibration").path
 
     func domain(of name: String) -> String {
         String(name.prefix { $0 != "-" })

@@ -1,6 +1,7 @@
 import Calibration
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Loading calibration text")
 struct CorpusLoadingTests {

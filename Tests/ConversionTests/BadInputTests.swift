@@ -5,6 +5,7 @@ import GGUF
 import Models
 import SafeTensors
 import Testing
+import TestSupport
 import Tokenizers
 
 /// One way a model folder (or the output path) can be wrong, how to make it so from a

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 
 
 @Suite("ggufkit command line", .enabled(if: CLI.binary != nil, CLI.skipReason))
@@ -9,8 +10,7 @@ struct CommandLineTests {
     func convertSucceeds() throws {
         let scratch = try TemporaryDirectory()
         try TinyModel.llama.write(to: scratch.file("m"))
-        let result = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("m.gguf"), "--type", "bf16", "-t", "2"],
-                                 scratch: scratch)
+        let result = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("m.gguf"), "--type", "bf16", "-t", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("wrote \(scratch.file("m.gguf")): BF16, \(TinyModel.llama.specs.count) tensors"))
         let file = try GGUFFile(path: scratch.file("m.gguf"))
@@ -22,7 +22,7 @@ struct CommandLineTests {
         let scratch = try TemporaryDirectory()
         let model = TinyModel.llama
         try model.write(to: scratch.file("m"), tensors: model.tensors().filter { $0.name != "model.norm.weight" })
-        let result = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("out.gguf"), "-q"], scratch: scratch)
+        let result = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("out.gguf"), "-q"])
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 1, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("ggufkit: error: "))
@@ -36,14 +36,13 @@ struct CommandLineTests {
         let scratch = try TemporaryDirectory()
         try TinyModel.llama.write(to: scratch.file("m"))
         try writeText("keep me", to: scratch.file("out.gguf"))
-        let refused = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("out.gguf"), "-q"], scratch: scratch)
+        let refused = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("out.gguf"), "-q"])
         #expect(refused.status == 1)
         #expect(refused.stderr.hasPrefix("ggufkit: error: "))
         #expect(refused.stderr.contains("--force"))
         #expect(try readBytes(scratch.file("out.gguf")) == Array("keep me".utf8))
 
-        let forced = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("out.gguf"), "-q", "--force"],
-                                 scratch: scratch)
+        let forced = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("out.gguf"), "-q", "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try GGUFFile(path: scratch.file("out.gguf")).tensors.count == TinyModel.llama.specs.count)
     }
@@ -54,7 +53,7 @@ struct CommandLineTests {
         try TinyModel.llama.write(to: scratch.file("m"))
         // Without extra arguments the required -o is what is missing.
         let output = extra.isEmpty ? [] : ["-o", scratch.file("out.gguf")]
-        let result = try CLI.run(["convert", scratch.file("m")] + output + extra, scratch: scratch)
+        let result = try CLI.run(["convert", scratch.file("m")] + output + extra)
         #expect(result.status == 64, "\(result.stderr)")
         #expect(!result.stderr.isEmpty)
         if extra.first == "--type" { #expect(result.stderr.contains("unknown --type 'q9_z'")) }
@@ -65,8 +64,8 @@ struct CommandLineTests {
     func inspectGGUF() throws {
         let scratch = try TemporaryDirectory()
         try TinyModel.llama.write(to: scratch.file("m"))
-        #expect(try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("m.gguf"), "-q"], scratch: scratch).status == 0)
-        let result = try CLI.run(["inspect", "--json", scratch.file("m.gguf")], scratch: scratch)
+        #expect(try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("m.gguf"), "-q"]).status == 0)
+        let result = try CLI.run(["inspect", "--json", scratch.file("m.gguf")])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let file = try GGUFFile(path: scratch.file("m.gguf"))
@@ -89,7 +88,7 @@ struct CommandLineTests {
     func inspectFolder() throws {
         let scratch = try TemporaryDirectory()
         try TinyModel.llama.write(to: scratch.file("m"))
-        let result = try CLI.run(["inspect", "--json", scratch.file("m")], scratch: scratch)
+        let result = try CLI.run(["inspect", "--json", scratch.file("m")])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["kind"] as? String == "huggingface")
@@ -102,7 +101,7 @@ struct CommandLineTests {
     @Test("inspect on a missing path exits 1 with one error line")
     func inspectMissing() throws {
         let scratch = try TemporaryDirectory()
-        let result = try CLI.run(["inspect", scratch.file("nothing-here")], scratch: scratch)
+        let result = try CLI.run(["inspect", scratch.file("nothing-here")])
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 1)
         #expect(result.stderr.hasPrefix("ggufkit: error: "))

@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import SafeTensors
 import Testing
+import TestSupport
 
 @Suite("converted file metadata")
 struct ConvertedMetadataTests {

@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import SafeTensors
 import Testing
+import TestSupport
 
 @Suite("determinism")
 struct DeterminismTests {

@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import SafeTensors
 import Testing
+import TestSupport
 
 @Suite("failures leave the output folder as it was")
 struct FailureCleanupTests {

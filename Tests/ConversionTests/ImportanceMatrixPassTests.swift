@@ -5,6 +5,7 @@ import ImportanceMatrix
 import Passes
 import Quantization
 import Testing
+import TestSupport
 
 @Suite("Importance-matrix pass")
 struct ImportanceMatrixPassTests {

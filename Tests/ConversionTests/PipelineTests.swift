@@ -2,6 +2,7 @@ import Conversion
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 
 /// A pass that changes all three kinds of thing a pass may change: it keeps only the first
 /// `keep` feed-forward units of every layer (shapes), doubles every attention norm (data) and

@@ -2,6 +2,7 @@ import Conversion
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 
 /// `quantize` and `convert` must agree: re-encoding an F32 GGUF gives the same tensors as
 /// converting the checkpoint straight to the file type, with the metadata copied; and
@@ -20,7 +21,7 @@ struct RequantizeParityTests {
         var model = TinyModel.llama
         switch source {
         case "stories260K":
-            return SharedModels.stories260K()
+            return References.stories260K()
         case "tiny-256":
             model.hidden = 256
             model.intermediate = 256
@@ -97,7 +98,7 @@ struct RequantizeParityTests {
 
     @Test("stories260K converts to exactly the recorded bytes", arguments: stories260KDigests)
     func pinnedBytes(type: FileType, digest: String) throws {
-        guard let folder = SharedModels.stories260K() else { return }
+        guard let folder = References.stories260K() else { return }
         let scratch = try TemporaryDirectory()
         let output = scratch.file("out.gguf")
         _ = try Converter.convert(Self.options(folder, output, type))

@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import Testing
+import TestSupport
 
 /// A model whose logits depend only on the previous token, so every number can be computed by hand.
 final class BigramModel: LanguageModel {
@@ -94,15 +95,11 @@ struct PerplexityRunnerTests {
 struct ModelComparisonTests {
     let tokens: [Int32] = (0 ..< 200).map { Int32(($0 * 5 + 1) % 13) }
 
-    func cachePath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("klp-\(UUID().uuidString).bin").path
-    }
-
     @Test("the original against itself: KL 0, full agreement, same perplexity")
     func selfComparison() throws {
         let comparison = ModelComparison(runner: PerplexityRunner(contextLength: 32))
-        let path = cachePath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scratch = try TemporaryDirectory()
+        let path = scratch.file("klp.bin")
         let model = BigramModel(vocabSize: 13, seed: 5)
         let header = try comparison.scoreBase(model: model, tokens: tokens, modelPath: "base", textPath: "t", cachePath: path)
         let reader = try LogProbCacheReader(path: path)
@@ -117,8 +114,8 @@ struct ModelComparisonTests {
     @Test("a different model has positive KL matching a direct computation")
     func differentModel() throws {
         let comparison = ModelComparison(runner: PerplexityRunner(contextLength: 32))
-        let path = cachePath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scratch = try TemporaryDirectory()
+        let path = scratch.file("klp.bin")
         let base = BigramModel(vocabSize: 13, seed: 5), other = BigramModel(vocabSize: 13, seed: 6)
         _ = try comparison.scoreBase(model: base, tokens: tokens, modelPath: "base", textPath: "t", cachePath: path)
         let report = try comparison.scoreCandidate(model: other, tokens: tokens, modelPath: "other", textPath: "t",
@@ -142,8 +139,8 @@ struct ModelComparisonTests {
     @Test("a candidate that tokenizes differently is refused")
     func tokenMismatch() throws {
         let comparison = ModelComparison(runner: PerplexityRunner(contextLength: 32))
-        let path = cachePath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scratch = try TemporaryDirectory()
+        let path = scratch.file("klp.bin")
         let model = BigramModel(vocabSize: 13, seed: 5)
         _ = try comparison.scoreBase(model: model, tokens: tokens, modelPath: "base", textPath: "t", cachePath: path)
         var other = tokens
@@ -157,15 +154,15 @@ struct ModelComparisonTests {
     @Test("a truncated or corrupt cache is a clear error")
     func corruptCache() throws {
         let comparison = ModelComparison(runner: PerplexityRunner(contextLength: 32))
-        let path = cachePath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scratch = try TemporaryDirectory()
+        let path = scratch.file("klp.bin")
         _ = try comparison.scoreBase(model: BigramModel(vocabSize: 13, seed: 5), tokens: tokens, modelPath: "b",
                                      textPath: "t", cachePath: path)
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        try Data(bytes.prefix(bytes.count - 10)).write(to: URL(fileURLWithPath: path))
+        var bytes = try readBytes(path)
+        try writeBytes(Array(bytes.prefix(bytes.count - 10)), to: path)
         #expect(throws: EvaluationError.self) { try LogProbCacheReader(path: path) }
         bytes[0] = 0
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try writeBytes(bytes, to: path)
         #expect(throws: EvaluationError.invalidCache(path: path, reason: "bad magic")) { try LogProbCacheReader(path: path) }
     }
 }

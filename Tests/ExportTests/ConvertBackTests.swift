@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import Testing
 @testable import Export
+import TestSupport
 
 /// Export, then convert the folder back with the project's own converter: the GGUF that
 /// comes out must hold the same tensors and tokenizer as the one that went in.

@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Testing
 @testable import Export
+import TestSupport
 
 /// Bad input and bad targets: clear errors, and never a half-written folder.
 @Suite("Export errors and atomic output")
@@ -28,7 +29,7 @@ struct ExportErrorTests {
         let error = try exportError(TinyModel(vocabulary: Self.bpe), in: dir)
         guard case .targetNotEmpty? = error else { Issue.record("expected targetNotEmpty, got \(String(describing: error))"); return }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("hf")) == ["notes.txt"])
-        #expect(dir.contents() == ["hf", "tiny.gguf"])
+        #expect(dir.entries == ["hf", "tiny.gguf"])
     }
 
     @Test("overwrite replaces a non-empty target; an empty folder is used as it is")
@@ -40,7 +41,7 @@ struct ExportErrorTests {
         #expect(try exportError(TinyModel(vocabulary: Self.bpe), in: dir, options: ExportOptions(threads: 1, overwrite: true)) == nil)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.file("hf"))
         #expect(!files.contains("stale.txt") && files.contains("model.safetensors"))
-        #expect(dir.contents() == ["hf", "tiny.gguf"])
+        #expect(dir.entries == ["hf", "tiny.gguf"])
     }
 
     @Test("a target that is a file is refused")
@@ -62,7 +63,7 @@ struct ExportErrorTests {
         let error = try exportError(model, in: dir)
         guard case let .unsupportedTokenizer(path, reason)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(path == dir.file("tiny.gguf") && reason.contains("repeats"))
-        #expect(dir.contents() == ["tiny.gguf"])
+        #expect(dir.entries == ["tiny.gguf"])
     }
 
     @Test("an output folder that is never committed disappears, leaving the target untouched")
@@ -77,7 +78,7 @@ struct ExportErrorTests {
             #expect(URL(fileURLWithPath: partial).lastPathComponent.hasPrefix("hf.partial-"))
         }
         #expect(!FileManager.default.fileExists(atPath: partial))
-        #expect(dir.contents().isEmpty)
+        #expect(dir.entries.isEmpty)
     }
 
     @Test("committing over a non-empty folder with overwrite swaps it in and removes the old one")
@@ -89,7 +90,7 @@ struct ExportErrorTests {
         try OutputFolder.writeFile(Array("new".utf8), to: folder.path("new.txt"))
         try folder.commit()
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("hf")) == ["new.txt"])
-        #expect(dir.contents() == ["hf"])
+        #expect(dir.entries == ["hf"])
     }
 
     @Test("files that are not GGUF, and architectures export does not know, are refused")
@@ -105,7 +106,7 @@ struct ExportErrorTests {
             Issue.record("expected unsupportedArchitecture"); return
         }
         #expect(architecture == "gemma")
-        #expect(!dir.contents().contains { $0.hasPrefix("hf") || $0.hasPrefix("out") })
+        #expect(!dir.entries.contains { $0.hasPrefix("hf") || $0.hasPrefix("out") })
     }
 
     @Test("tensors without a Hugging Face name, or past the block count, are named in the error",
@@ -182,24 +183,8 @@ struct ExportErrorTests {
         let lines = LogLines()
         _ = try GGUFExporter.export(ggufPath: dir.file("tiny.gguf"), to: dir.file("hf"),
                                     options: ExportOptions(threads: 1, log: { lines.append($0) }))
-        #expect(lines.all.contains { $0.contains("padding_token_id") })
+        #expect(lines.contains("padding_token_id"))
         let config = try readJSONObject(dir.file("hf/config.json"))
         #expect(config["pad_token_id"] == nil)
-    }
-}
-
-/// Collects log lines from any thread.
-final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    func append(_ line: String) {
-        lock.lock(); defer { lock.unlock() }
-        lines.append(line)
-    }
-
-    var all: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return lines
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import SafeTensors
 @testable import Export
+import TestSupport
 
 /// What an exported folder should hold for a ``TinyModel``, spelled out independently of
 /// the exporter's own tables.

@@ -4,6 +4,7 @@ import Models
 import SafeTensors
 import Testing
 @testable import Export
+import TestSupport
 
 @Suite("Exported folder contents")
 struct ExportedFolderTests {
@@ -116,7 +117,7 @@ struct ExportedFolderTests {
         let (_, summary) = try ExportExpectations.export(TinyModel(vocabulary: .bytePairs(pre: "gpt-2", addBOS: false)), in: dir)
         #expect(summary.files == ["config.json", "generation_config.json", "model.safetensors", "special_tokens_map.json",
                                   "tokenizer.json", "tokenizer_config.json"])
-        #expect(dir.contents() == ["hf", "tiny.gguf"])
+        #expect(dir.entries == ["hf", "tiny.gguf"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("hf")).sorted() == summary.files)
         // The folder gets the permissions any new folder gets here, not a private temporary folder's 0700.
         try FileManager.default.createDirectory(atPath: dir.file("plain"), withIntermediateDirectories: false)

@@ -4,21 +4,22 @@ import Models
 import SafeTensors
 import Testing
 @testable import Export
+import TestSupport
 
 /// The real SmolLM2-135M Q4_1 GGUF against the folder `shared/scripts/gguf_to_hf.py` made
 /// from the same file with gguf-py's numpy dequantizers.
 @Suite("SmolLM2 export against the gguf-py reference",
-       .enabled(if: Assets.smolLM2GGUF != nil && Assets.smolLM2Reference != nil,
+       .enabled(if: TestAssets.smolLM2GGUF != nil && TestAssets.smolLM2 != nil,
                 "needs ~/.cache/ggufkit-fixtures/smollm2-original-q4_1.gguf and smollm2-135m-instruct"))
 struct SmolLM2ReferenceTests {
-    let reference = Assets.smolLM2Reference ?? ""
+    let reference = TestAssets.smolLM2 ?? ""
 
     /// One export (the slow part) checked three ways.
     @Test("BF16 export: tensors bit-identical, config and tokenizer_config agree with the reference")
     func exportMatchesReference() throws {
         let dir = try TemporaryDirectory()
         let output = dir.file("smollm2")
-        let summary = try GGUFExporter.export(ggufPath: Assets.smolLM2GGUF ?? "", to: output,
+        let summary = try GGUFExporter.export(ggufPath: TestAssets.smolLM2GGUF ?? "", to: output,
                                               options: ExportOptions(dtype: .bf16, threads: 2))
         #expect(summary.tensorCount == 272)
         try expectTensorsBitIdentical(output)
@@ -65,7 +66,7 @@ struct SmolLM2ReferenceTests {
     }
 
     @Test("python tokenizers encodes text with our tokenizer.json exactly as with the reference's",
-          .enabled(if: Assets.hasPythonTokenizers, "needs python3 with the tokenizers package"))
+          .enabled(if: Python.canImport("tokenizers"), "needs python3 with the tokenizers package"))
     func tokenizerEncodesLikeReference() throws {
         let script = """
         import sys
@@ -89,13 +90,13 @@ struct SmolLM2ReferenceTests {
         """
         let dir = try TemporaryDirectory()
         let output = try writeTokenizerOnly(into: dir)
-        let result = try Python.run(script, arguments: [output + "/tokenizer.json", reference + "/tokenizer.json"])
+        let result = try Python.run(script: script, arguments: [output + "/tokenizer.json", reference + "/tokenizer.json"])
         #expect(result.status == 0, "\(result.output)")
     }
 
     /// The tokenizer files alone, without the slow weight export.
     private func writeTokenizerOnly(into dir: TemporaryDirectory) throws -> String {
-        let file = try GGUFFile(path: Assets.smolLM2GGUF ?? "")
+        let file = try GGUFFile(path: TestAssets.smolLM2GGUF ?? "")
         let reader = GGUFMetadataReader(metadata: file.metadata, source: file.path)
         let tokenizer = try #require(try TokenizerMetadata.read(reader, log: { _ in }))
         let files = try TokenizerFilesWriter.files(tokenizer, contextLength: 8192, sourcePath: file.path, log: { _ in })

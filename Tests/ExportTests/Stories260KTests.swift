@@ -3,12 +3,14 @@ import Foundation
 import SafeTensors
 import Testing
 @testable import Export
+import TestSupport
 
 /// The shared stories260K checkpoint (F32, SentencePiece BPE tokenizer): convert it to GGUF,
 /// export it back, and compare with the original folder.
-@Suite("stories260K: convert, export, compare", .enabled(if: Assets.stories260K != nil, "needs ../shared/models/stories260K"))
+@Suite("stories260K: convert, export, compare",
+       .enabled(ifAvailable: TestAssets.stories260K != nil, "needs ../shared/models/stories260K"))
 struct Stories260KTests {
-    let original = Assets.stories260K ?? ""
+    let original = TestAssets.stories260K ?? ""
 
     /// Converts the original folder to an F32 GGUF and exports it back to F32.
     private func exportRoundTrip(_ dir: TemporaryDirectory) throws -> String {
@@ -44,7 +46,7 @@ struct Stories260KTests {
     }
 
     @Test("python sentencepiece loads the written tokenizer.model and encodes like the original",
-          .enabled(if: Assets.hasPythonSentencePiece, "needs python3 with the sentencepiece package"))
+          .enabled(if: Python.canImport("sentencepiece"), "needs python3 with the sentencepiece package"))
     func sentencePieceEncodesLikeOriginal() throws {
         let dir = try TemporaryDirectory()
         let output = try exportRoundTrip(dir)
@@ -73,7 +75,7 @@ struct Stories260KTests {
                 print("DECODE MISMATCH", repr(text)); bad += 1
         sys.exit(1 if bad else 0)
         """
-        let result = try Python.run(script, arguments: [output + "/tokenizer.model", original + "/tokenizer.model"])
+        let result = try Python.run(script: script, arguments: [output + "/tokenizer.model", original + "/tokenizer.model"])
         #expect(result.status == 0, "\(result.output)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 
 /// One tensor of a test GGUF: its encoded bytes and the F32 values they decode to.
 struct TinyTensor {
@@ -41,7 +42,7 @@ struct TinyModel {
         self.architecture = architecture
         self.tiedEmbeddings = tiedEmbeddings
         self.llama3Rope = llama3Rope
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let vocab = vocabularyMetadata()
         let vocabSize = vocab.tokens.count
         let a = architecture

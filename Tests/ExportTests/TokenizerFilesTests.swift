@@ -3,6 +3,7 @@ import GGUF
 import Models
 import Testing
 @testable import Export
+import TestSupport
 
 @Suite("Tokenizer files and JSON text")
 struct TokenizerFilesTests {
@@ -29,7 +30,7 @@ struct TokenizerFilesTests {
     }
 
     @Test("every pre-tokenizer template loads in python tokenizers and splits text",
-          .enabled(if: Assets.hasPythonTokenizers, "needs python3 with the tokenizers package"),
+          .enabled(if: Python.canImport("tokenizers"), "needs python3 with the tokenizers package"),
           arguments: ["gpt-2", "llama-bpe", "smaug-bpe", "qwen2", "gpt-4o", "smollm", "default", "no-such-pre"])
     func templatesLoadInTokenizers(pre: String) throws {
         let dir = try TemporaryDirectory()
@@ -44,7 +45,7 @@ struct TokenizerFilesTests {
         assert "abc" in enc.tokens and "Ġab" in enc.tokens, enc.tokens
         if sys.argv[2] == "1": assert enc.ids[0] == 1, enc.ids
         """
-        let result = try Python.run(script, arguments: [output + "/tokenizer.json", pre == "llama-bpe" ? "1" : "0"])
+        let result = try Python.run(script: script, arguments: [output + "/tokenizer.json", pre == "llama-bpe" ? "1" : "0"])
         #expect(result.status == 0, "\(result.output)")
     }
 

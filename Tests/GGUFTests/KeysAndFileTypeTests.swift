@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 @Suite("Keys and file types")
 struct KeysAndFileTypeTests {
@@ -35,7 +36,7 @@ struct KeysAndFileTypeTests {
     }
 
     @Test("file types and ggml types agree with gguf-py",
-          .enabled(if: Python.withGGUF != nil, "python3 with the gguf package is not installed"))
+          .enabled(ifAvailable: Python.withGGUF != nil, "python3 with the gguf package is not installed"))
     func agreeWithGGUFPy() throws {
         let python = try #require(Python.withGGUF)
         let script = """

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 /// One value of every GGUF value type, including edge values, empty arrays of every
 /// element type and one level of array nesting.

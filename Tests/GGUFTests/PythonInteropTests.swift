@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import GGUF
 
 /// Files this package writes must read correctly with gguf-py and llama.cpp, and files
@@ -50,7 +51,7 @@ struct PythonInteropTests {
     }
 
     @Test("gguf-py reads what the writer produces: metadata, shapes, types, offsets and bytes",
-          .enabled(if: Python.withGGUF != nil, "python3 with the gguf package is not installed"),
+          .enabled(ifAvailable: Python.withGGUF != nil, "python3 with the gguf package is not installed"),
           arguments: [32, 64])
     func ggufPyReadsOurFiles(alignment: Int) throws {
         let python = try #require(Python.withGGUF)
@@ -118,7 +119,7 @@ struct PythonInteropTests {
     """
 
     @Test("the reader reads files gguf-py writes",
-          .enabled(if: Python.withGGUF != nil, "python3 with the gguf package is not installed"))
+          .enabled(ifAvailable: Python.withGGUF != nil, "python3 with the gguf package is not installed"))
     func weReadGGUFPyFiles() throws {
         let python = try #require(Python.withGGUF)
         let directory = try TemporaryDirectory()
@@ -220,7 +221,7 @@ struct PythonInteropTests {
 /// A GGUF written by llama.cpp: `GGUFKIT_REFERENCE_GGUF`, or the SmolLM2 Q4_1 file some machines cache.
 let referenceModel: String? = {
     let candidates = [ProcessInfo.processInfo.environment["GGUFKIT_REFERENCE_GGUF"],
-                      NSHomeDirectory() + "/.cache/ggufkit-fixtures/smollm2-original-q4_1.gguf"]
+                      TestAssets.smolLM2GGUF]
     return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
 }()
 
@@ -231,4 +232,17 @@ func rewrite(_ file: GGUFFile, to path: String) throws -> String {
     for info in file.tensors { try writer.writeTensorData(file.data(for: info)) }
     try writer.finish()
     return path
+}
+
+/// llama.cpp's ggml library, whose GGUF parser (`gguf_init_from_file`) is the one that
+/// matters in the end. Found via `GGUFKIT_GGML_LIB` or the fixtures build of the reference tools.
+enum LlamaCppLibrary {
+    static let path: String? = {
+        var candidates: [String] = []
+        if let configured = ProcessInfo.processInfo.environment["GGUFKIT_GGML_LIB"] { candidates.append(configured) }
+        candidates.append(TestAssets.fixtures + "/llama.cpp/build/bin/libggml-base.so")
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }()
+
+    static var available: Bool { path != nil && Python.plain != nil }
 }

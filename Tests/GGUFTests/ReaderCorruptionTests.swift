@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 /// Damage that is not aimed at one field: truncation anywhere and random byte changes.
 @Suite("Reader validation: whole-file corruption")
@@ -22,9 +23,9 @@ struct ReaderCorruptionTests {
     func everyTruncation() throws {
         let directory = try TemporaryDirectory()
         let bytes = try Self.sampleFile(in: directory)
-        _ = try GGUFFile(path: directory.write(bytes, to: "full.gguf"))
+        _ = try GGUFFile(path: directory.write("full.gguf", bytes: bytes))
         for length in 0 ..< bytes.count {
-            let path = try directory.write(Array(bytes[..<length]), to: "cut.gguf")
+            let path = try directory.write("cut.gguf", bytes: Array(bytes[..<length]))
             #expect(throws: GGUFError.self, "prefix of \(length) bytes") { try GGUFFile(path: path) }
         }
     }
@@ -33,7 +34,7 @@ struct ReaderCorruptionTests {
     func randomCorruption() throws {
         let directory = try TemporaryDirectory()
         let bytes = try Self.sampleFile(in: directory)
-        let headerEnd = try GGUFFile(path: directory.write(bytes, to: "full.gguf")).dataOffset
+        let headerEnd = try GGUFFile(path: directory.write("full.gguf", bytes: bytes)).dataOffset
         var generator = SplitMix64(seed: 42)
         for _ in 0 ..< 1500 {
             var corrupted = bytes
@@ -41,7 +42,7 @@ struct ReaderCorruptionTests {
                 let position = Int.random(in: 0 ..< headerEnd, using: &generator)
                 corrupted[position] = UInt8.random(in: 0 ... 255, using: &generator)
             }
-            let path = try directory.write(corrupted, to: "fuzz.gguf")
+            let path = try directory.write("fuzz.gguf", bytes: corrupted)
             guard let file = try? GGUFFile(path: path) else { continue }
             for info in file.tensors {
                 #expect(file.dataOffset + info.offset + info.byteCount <= file.fileSize)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 /// Hostile or corrupt headers and metadata: each must be refused with its specific error,
 /// naming the file and the byte offset of the bad field.

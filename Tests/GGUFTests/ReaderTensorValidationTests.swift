@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 /// Hostile or corrupt tensor infos: each must be refused with its specific error, naming
 /// the file and the byte offset of the bad field.
@@ -27,7 +28,7 @@ struct ReaderTensorValidationTests {
     func handMadeBaseline() throws {
         let directory = try TemporaryDirectory()
         let (bytes, _) = Self.tensorFile([("a", [8], 0, 0), ("b", [32, 2], 8, 32)], dataBytes: 32 + 68)
-        let file = try GGUFFile(path: directory.write(bytes, to: "ok.gguf"))
+        let file = try GGUFFile(path: directory.write("ok.gguf", bytes: bytes))
         #expect(file.tensors.map(\.type) == [.f32, .q8_0])
         #expect(file.tensors[1].byteCount == 68)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 @Suite("Tensor round trip")
 struct TensorRoundTripTests {
@@ -98,7 +99,7 @@ struct TensorRoundTripTests {
         var bytes = try readBytes(writeGGUF(directory.file("v3.gguf"), metadata: GGUFMetadata([("a", .uint8(1))]),
                                             tensors: [TestTensor("t", [8], .f32)]))
         bytes[4] = 2
-        let file = try GGUFFile(path: directory.write(bytes, to: "v2.gguf"))
+        let file = try GGUFFile(path: directory.write("v2.gguf", bytes: bytes))
         #expect(file.version == 2)
         #expect(file.tensors.count == 1)
     }

@@ -1,54 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import GGUF
-
-/// A scratch folder removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        let base = URL(fileURLWithPath: NSTemporaryDirectory())
-            .appendingPathComponent("ggufkit-gguf-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        path = base.path
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    /// Everything in the folder, hidden temporary files included.
-    var entries: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-
-    func write(_ bytes: [UInt8], to name: String) throws -> String {
-        let target = file(name)
-        try Data(bytes).write(to: URL(fileURLWithPath: target))
-        return target
-    }
-}
-
-func readBytes(_ path: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-}
-
-func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
 /// Deterministic pseudo-random bytes (SplitMix64), so tests never depend on a global RNG.
 func patternBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     var generator = SplitMix64(seed: seed)
     return (0 ..< count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-}
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// A tensor to write in a test: its descriptor and data.
@@ -122,7 +80,7 @@ struct RawGGUF {
 /// Opens `bytes` as a GGUF file and returns the error it is rejected with.
 func readError(_ bytes: [UInt8], in directory: TemporaryDirectory,
                sourceLocation: SourceLocation = #_sourceLocation) throws -> GGUFError? {
-    let path = try directory.write(bytes, to: "input.gguf")
+    let path = try directory.write("input.gguf", bytes: bytes)
     do {
         _ = try GGUFFile(path: path)
         Issue.record("the file was accepted", sourceLocation: sourceLocation)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 @Suite("Writer")
 struct WriterTests {
@@ -125,7 +126,7 @@ struct WriterTests {
     @Test("a failed write leaves an existing file at the path untouched")
     func existingFileSurvivesFailure() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write([1, 2, 3], to: "keep.gguf")
+        let path = try directory.write("keep.gguf", bytes: [1, 2, 3])
         let writer = try GGUFWriter(path: path, metadata: Self.metadata, tensors: Self.tensors.map(\.descriptor))
         try Self.tensors[0].bytes.withUnsafeBytes { try writer.writeTensorData($0) }
         #expect(throws: GGUFError.self) { try writer.finish() }

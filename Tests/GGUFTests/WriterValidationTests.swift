@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GGUF
+import TestSupport
 
 @Suite("Writer input validation")
 struct WriterValidationTests {

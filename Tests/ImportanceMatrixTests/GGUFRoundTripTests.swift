@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import ImportanceMatrix
 import Testing
+import TestSupport
 
 @Suite("GGUF format: writing and reading back")
 struct GGUFRoundTripTests {
@@ -53,7 +54,7 @@ struct GGUFRoundTripTests {
         dat.i32(1)
         dat.entry("blk.0.attn_k.weight", calls: 3, values: [0.3, 1.7, 2.2, 9.1])
         dat.trailer(chunks: 3, dataset: "calibration.txt")
-        let legacy = try ImportanceMatrix(contentsOf: try directory.write(dat.bytes, to: "old.dat"))
+        let legacy = try ImportanceMatrix(contentsOf: try directory.write("old.dat", bytes: dat.bytes))
         try legacy.write(to: directory.file("new.gguf"))
         let converted = try ImportanceMatrix(contentsOf: directory.file("new.gguf"))
         #expect(converted == legacy)

@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import ImportanceMatrix
 import Testing
+import TestSupport
 
 @Suite("Hostile GGUF importance matrices")
 struct HostileGGUFTests {
@@ -140,7 +141,7 @@ struct HostileGGUFTests {
         // Cuts in the header, in the metadata, and inside the last tensor's data (the
         // alignment padding after it may go missing harmlessly).
         for length in [5, 30, file.dataOffset + last.offset + last.byteCount - 1] {
-            let cut = try directory.write(Array(bytes.prefix(length)), to: "cut.gguf")
+            let cut = try directory.write("cut.gguf", bytes: Array(bytes.prefix(length)))
             let error = readError(cut)
             guard case .container = error else {
                 Issue.record("\(length) bytes: unexpected \(String(describing: error))")

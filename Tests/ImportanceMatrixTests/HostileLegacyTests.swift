@@ -1,5 +1,6 @@
 import ImportanceMatrix
 import Testing
+import TestSupport
 
 @Suite("Hostile legacy .dat importance matrices")
 struct HostileLegacyTests {
@@ -12,7 +13,7 @@ struct HostileLegacyTests {
     }
 
     static func reject(_ dat: LegacyBytes, in directory: TemporaryDirectory) throws -> (String, ImportanceMatrixError?) {
-        let path = try directory.write(dat.bytes, to: "imatrix.dat")
+        let path = try directory.write("imatrix.dat", bytes: dat.bytes)
         return (path, readError(path))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ImportanceMatrix
 import Testing
+import TestSupport
 
 @Suite("Legacy .dat format")
 struct LegacyFormatTests {
@@ -17,7 +18,7 @@ struct LegacyFormatTests {
     @Test("entries, call counts, chunk count and dataset are read")
     func reads() throws {
         let directory = try TemporaryDirectory()
-        let matrix = try ImportanceMatrix(contentsOf: directory.write(Self.sampleBytes().bytes, to: "imatrix.dat"))
+        let matrix = try ImportanceMatrix(contentsOf: directory.write("imatrix.dat", bytes: Self.sampleBytes().bytes))
         #expect(matrix.names == ["blk.0.attn_q.weight", "blk.0.ffn_gate_exps.weight"])
         #expect(matrix.datasets == ["wiki.train.raw"])
         #expect(matrix.chunkCount == 4)
@@ -39,18 +40,18 @@ struct LegacyFormatTests {
         var emptyDataset = chunksOnly
         emptyDataset.i32(0)
 
-        let none = try ImportanceMatrix(contentsOf: directory.write(bare.bytes, to: "a.dat"))
+        let none = try ImportanceMatrix(contentsOf: directory.write("a.dat", bytes: bare.bytes))
         #expect(none.chunkCount == 0 && none.datasets.isEmpty)
-        let chunks = try ImportanceMatrix(contentsOf: directory.write(chunksOnly.bytes, to: "b.dat"))
+        let chunks = try ImportanceMatrix(contentsOf: directory.write("b.dat", bytes: chunksOnly.bytes))
         #expect(chunks.chunkCount == 9 && chunks.datasets.isEmpty)
-        let empty = try ImportanceMatrix(contentsOf: directory.write(emptyDataset.bytes, to: "c.dat"))
+        let empty = try ImportanceMatrix(contentsOf: directory.write("c.dat", bytes: emptyDataset.bytes))
         #expect(empty.chunkCount == 9 && empty.datasets.isEmpty)
     }
 
     @Test("importance divides the stored values by the call count, as llama-quantize does")
     func legacyImportance() throws {
         let directory = try TemporaryDirectory()
-        let matrix = try ImportanceMatrix(contentsOf: directory.write(Self.sampleBytes().bytes, to: "imatrix.dat"))
+        let matrix = try ImportanceMatrix(contentsOf: directory.write("imatrix.dat", bytes: Self.sampleBytes().bytes))
         #expect(try matrix.importance(for: "blk.0.attn_q.weight", columns: 3) == [0.125, 2, 0.5625])
         // A merged-experts tensor: only the total size has to match.
         let experts = try matrix.importance(for: "blk.0.ffn_gate_exps.weight", columns: 2, matrixCount: 3)

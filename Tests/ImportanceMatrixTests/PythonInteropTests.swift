@@ -1,13 +1,12 @@
 import Foundation
 import ImportanceMatrix
 import Testing
+import TestSupport
 
 /// Files llama.cpp's own Python package (gguf-py) writes must read correctly here, and
 /// files written here must read correctly there.
 @Suite("gguf-py interoperability")
 struct PythonInteropTests {
-    static let enabled = References.pythonWithGGUF != nil || References.required
-
     /// Writes an importance matrix with gguf-py's GGUFWriter, shaped as NumPy arrays are:
     /// a 1-D dense entry and a two-expert entry of shape (2, 4) with counts (2, 1).
     static let writeScript = """
@@ -38,12 +37,12 @@ struct PythonInteropTests {
     """
 
     @Test("a file written by gguf-py reads back with the values it holds",
-          .enabled(if: enabled, "python3 with the gguf and numpy packages is not installed"))
+          .enabled(ifAvailable: Python.withGGUF != nil, "python3 with the gguf and numpy packages is not installed"))
     func readsGGUFPyFile() throws {
-        let python = try #require(References.pythonWithGGUF, "python3 with gguf is required (GGUFKIT_REQUIRE_REFERENCES=1)")
+        let python = try #require(Python.withGGUF, "python3 with gguf is required (GGUFKIT_REQUIRE_REFERENCES=1)")
         let directory = try TemporaryDirectory()
         let path = directory.file("from-python.gguf")
-        let output = try References.runPython(python, script: Self.writeScript, arguments: [path])
+        let output = try Python.run(python, script: Self.writeScript, arguments: [path])
         try #require(output.status == 0, "gguf-py failed: \(output.stderr)")
 
         let matrix = try ImportanceMatrix(contentsOf: path)
@@ -61,14 +60,14 @@ struct PythonInteropTests {
     }
 
     @Test("gguf-py reads a file written here: keys, names, shapes and values",
-          .enabled(if: enabled, "python3 with the gguf and numpy packages is not installed"))
+          .enabled(ifAvailable: Python.withGGUF != nil, "python3 with the gguf and numpy packages is not installed"))
     func ggufPyReadsOurFile() throws {
-        let python = try #require(References.pythonWithGGUF, "python3 with gguf is required (GGUFKIT_REQUIRE_REFERENCES=1)")
+        let python = try #require(Python.withGGUF, "python3 with gguf is required (GGUFKIT_REQUIRE_REFERENCES=1)")
         let directory = try TemporaryDirectory()
         let matrix = try sampleMatrix()
         let path = directory.file("ours.gguf")
         try matrix.write(to: path)
-        let output = try References.runPython(python, script: Self.readScript, arguments: [path])
+        let output = try Python.run(python, script: Self.readScript, arguments: [path])
         try #require(output.status == 0, "gguf-py failed: \(output.stderr)")
         let dump = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
 

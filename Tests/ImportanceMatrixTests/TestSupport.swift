@@ -1,30 +1,7 @@
 import Foundation
 import GGUF
 import ImportanceMatrix
-
-/// A scratch folder removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ggufkit-imatrix-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    /// Everything in the folder, hidden temporary files included.
-    var entries: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-
-    func write(_ bytes: [UInt8], to name: String) throws -> String {
-        let target = file(name)
-        try Data(bytes).write(to: URL(fileURLWithPath: target))
-        return target
-    }
-}
+import TestSupport
 
 /// Hand-assembles a legacy `.dat` importance matrix, including malformed ones.
 struct LegacyBytes {
@@ -104,15 +81,8 @@ func writeGGUF(_ path: String, metadata: GGUFMetadata = imatrixMetadata(), tenso
 
 /// Deterministic non-negative sums (SplitMix64), never a global RNG.
 func sampleSums(_ count: Int, seed: UInt64) -> [Float] {
-    var state = seed
-    return (0 ..< count).map { _ in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 24) * 1000
-    }
+    var generator = SplitMix64(seed: seed)
+    return (0 ..< count).map { _ in Float(generator.next() >> 40) / Float(1 << 24) * 1000 }
 }
 
 /// A small matrix with a dense entry, a three-expert entry (one expert never routed to)
@@ -135,47 +105,5 @@ func readError(_ path: String) -> ImportanceMatrixError? {
         return nil
     } catch {
         return error
-    }
-}
-
-/// Interpreters and reference data found on this machine.
-enum References {
-    /// `GGUFKIT_REQUIRE_REFERENCES=1` turns a missing reference into a failure instead of a skip.
-    static var required: Bool { ProcessInfo.processInfo.environment["GGUFKIT_REQUIRE_REFERENCES"] == "1" }
-
-    /// A Python 3 that can import `gguf` and `numpy`, or `nil`.
-    static let pythonWithGGUF: String? = {
-        var candidates = ["python3", NSHomeDirectory() + "/.cache/ggufkit-fixtures/venv/bin/python"]
-        if let configured = ProcessInfo.processInfo.environment["GGUFKIT_PYTHON"] { candidates.insert(configured, at: 0) }
-        return candidates.first { (try? runPython($0, script: "import gguf, numpy", arguments: []))?.status == 0 }
-    }()
-
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// Runs `script` with `python -c`; output goes through files so a chatty script cannot
-    /// fill a pipe and deadlock the test.
-    static func runPython(_ interpreter: String, script: String, arguments: [String]) throws -> Output {
-        let scratch = try TemporaryDirectory()
-        let outPath = scratch.file("stdout"), errPath = scratch.file("stderr")
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [interpreter, "-c", script] + arguments
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Output(status: process.terminationStatus,
-                      stdout: try String(contentsOfFile: outPath, encoding: .utf8),
-                      stderr: try String(contentsOfFile: errPath, encoding: .utf8))
     }
 }

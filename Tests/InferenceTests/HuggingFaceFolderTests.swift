@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Inference
 import Testing
+import TestSupport
 
 /// Models loaded straight from a Hugging Face folder (unpermuted Q/K, half-split RoPE).
 @Suite("Hugging Face folders")

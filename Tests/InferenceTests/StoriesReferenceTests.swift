@@ -2,9 +2,10 @@ import Conversion
 import Foundation
 import Inference
 import Testing
+import TestSupport
 
 /// Checks against the real stories260K checkpoint in `../shared` (skipped when absent).
-@Suite("stories260K", .enabled(if: SharedAssets.stories260K != nil,
+@Suite("stories260K", .enabled(ifAvailable: TestAssets.stories260K != nil,
                                 "needs ../shared/models/stories260K (set GGUFKIT_SHARED to find it elsewhere)"))
 struct StoriesReferenceTests {
     static let prompt: [Int32] = [1, 403, 407, 261, 378]  // BOS "Once upon a time"
@@ -18,7 +19,7 @@ struct StoriesReferenceTests {
         411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426,
     ]
 
-    static var directory: String { SharedAssets.stories260K ?? "" }
+    static var directory: String { TestAssets.stories260K ?? "" }
 
     static func convertToGGUF(in folder: TemporaryDirectory) throws -> String {
         var options = ConversionOptions(modelDirectory: directory, outputPath: folder.file("stories-f32.gguf"))
@@ -36,14 +37,15 @@ struct StoriesReferenceTests {
     }
 
     @Test("logits from the HF folder and its F32 GGUF match the numpy reference within 1e-4",
-          .enabled(if: PythonNumpy.interpreter != nil, "needs python3 with numpy"))
+          .enabled(if: Python.withNumpy != nil, "needs python3 with numpy"))
     func matchesNumpyReference() throws {
         let tokens = Self.prompt + Self.greedyContinuation[0 ..< 20]
-        let script = SharedAssets.packageRoot + "/scripts/reference_forward.py"
-        let output = try PythonNumpy.runScript(script, [Self.directory, "--tokens",
-                                                         tokens.map(String.init).joined(separator: ",")])
+        let python = try #require(Python.withNumpy)
+        let script = TestAssets.packageRoot.appendingPathComponent("scripts/reference_forward.py").path
+        let output = try Python.run(python, file: script, arguments: [Self.directory, "--tokens",
+                                                                       tokens.map(String.init).joined(separator: ",")])
         try #require(output.status == 0, "reference_forward.py failed: \(output.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: output.stdoutData) as? [String: Any])
         let expected = try #require(json["logits"] as? [[Double]]).map { $0.map(Float.init) }
         try #require(expected.count == tokens.count)
 

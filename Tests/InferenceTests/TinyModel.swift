@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Quantization
 import SafeTensors
+import TestSupport
 
 /// The shape and flavour of a small random model built in-test.
 struct TinyModelSpec {

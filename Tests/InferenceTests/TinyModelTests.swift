@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Inference
 import Testing
+import TestSupport
 
 /// Always-run checks on small random models written in-test.
 @Suite("Tiny random models")

@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Quantization
 import Testing
+import TestSupport
 
 /// Optional, much larger comparison against ggml's C quantizers: set
 /// `GGUFKIT_QUANT_DRIVER` to the `quantdriver` binary that scripts/make-quant-goldens.sh
@@ -48,24 +49,18 @@ struct DriverCrossCheckTests {
         var g = SplitMix64(seed: 5)
         let importance = (0..<rowLength).map { i -> Float in i % 41 == 0 ? 0 : Float(exp(Double(g.gaussian()))) }
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ggufkit-quant-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("input.f32")
-        let weights = folder.appendingPathComponent("importance.f32")
-        try values.withUnsafeBytes { try Data($0).write(to: input) }
-        try importance.withUnsafeBytes { try Data($0).write(to: weights) }
+        let folder = try TemporaryDirectory()
+        let input = folder.file("input.f32")
+        let weights = folder.file("importance.f32")
+        try values.withUnsafeBytes { try writeBytes(Array($0), to: input) }
+        try importance.withUnsafeBytes { try writeBytes(Array($0), to: weights) }
 
         let quantizer = try RowQuantizer(type: type, threadCount: 2)
         for useImportance in [false, true] {
-            let output = folder.appendingPathComponent("out-\(useImportance).bin")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: driver)
-            process.arguments = [type.name, "\(rowLength)", input.path, useImportance ? weights.path : "-", output.path]
-            try process.run()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0)
-            let expected = [UInt8](try Data(contentsOf: output))
+            let output = folder.file("out-\(useImportance).bin")
+            let run = try ChildProcess.run(driver, [type.name, "\(rowLength)", input, useImportance ? weights : "-", output])
+            try #require(run.status == 0, "\(run.stderr)")
+            let expected = try readBytes(output)
             let actual = try quantizer.quantize(values, rowLength: rowLength, importance: useImportance ? importance : nil)
             let mismatch = firstMismatch(actual, expected, ==)
             #expect(mismatch == nil, "\(type.name) importance=\(useImportance): byte \(mismatch ?? -1), row \(mismatch.map { $0 / type.rowByteCount(rowLength)! } ?? -1)")

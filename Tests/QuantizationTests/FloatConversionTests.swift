@@ -1,5 +1,6 @@
 import Quantization
 import Testing
+import TestSupport
 
 @Suite("Float conversions")
 struct FloatConversionTests {

@@ -1,6 +1,7 @@
 import GGUF
 import Quantization
 import Testing
+import TestSupport
 
 @Suite("Format registry")
 struct QuantFormatsTests {

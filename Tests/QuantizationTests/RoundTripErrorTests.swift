@@ -1,6 +1,7 @@
 import GGUF
 import Quantization
 import Testing
+import TestSupport
 
 /// dequantize(quantize(x)) stays within what each format's bit budget allows.
 /// Errors are RMSE divided by the data's range (max − min), on gaussian weights with a

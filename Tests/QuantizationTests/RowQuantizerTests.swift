@@ -1,6 +1,7 @@
 import GGUF
 import Quantization
 import Testing
+import TestSupport
 
 @Suite("Tensor-level quantizer")
 struct RowQuantizerTests {

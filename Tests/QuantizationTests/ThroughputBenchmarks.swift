@@ -3,6 +3,7 @@ import Foundation
 import GGUF
 import Quantization
 import Testing
+import TestSupport
 
 /// Single-thread throughput of every encoder, printed rather than asserted (timings
 /// depend on the machine). Run with scripts/bench-quant.sh, which sets `GGUFKIT_BENCH=1`

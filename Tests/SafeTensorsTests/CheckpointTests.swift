@@ -1,10 +1,11 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 
 /// Writes `tensors` (name, element count) as U8 tensors whose bytes derive from the name.
 @discardableResult
-private func writeShard(_ folder: TemporaryFolder, _ name: String, _ tensors: [(String, Int)],
+private func writeShard(_ folder: TemporaryDirectory, _ name: String, _ tensors: [(String, Int)],
                         metadata: [String: String] = [:]) throws -> String {
     var writer = SafeTensorsWriter()
     for (tensor, count) in tensors {
@@ -20,7 +21,7 @@ private func bytes(for tensor: String, count: Int) -> [UInt8] {
 }
 
 @discardableResult
-private func writeIndex(_ folder: TemporaryFolder, _ weightMap: [(String, String)]) throws -> String {
+private func writeIndex(_ folder: TemporaryDirectory, _ weightMap: [(String, String)]) throws -> String {
     let body = weightMap.map { "\"\($0.0)\": \"\($0.1)\"" }.joined(separator: ",\n    ")
     let text = "{\n  \"metadata\": {\"total_size\": 123},\n  \"weight_map\": {\n    \(body)\n  }\n}\n"
     return try folder.write("model.safetensors.index.json", bytes: Array(text.utf8))
@@ -30,7 +31,7 @@ private func writeIndex(_ folder: TemporaryFolder, _ weightMap: [(String, String
 struct CheckpointTests {
     @Test("a folder with model.safetensors opens it")
     func singleFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "model.safetensors", [("b", 3), ("a", 2)], metadata: ["format": "pt"])
         let checkpoint = try SafeTensorsCheckpoint(directory: folder.path)
         #expect(checkpoint.files.count == 1)
@@ -45,7 +46,7 @@ struct CheckpointTests {
 
     @Test("an index and its shards open as one checkpoint in shard-name order")
     func sharded() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let second = try writeShard(folder, "model-00002-of-00002.safetensors", [("layer.1", 5), ("head", 1)],
                                     metadata: ["format": "pt", "shard": "2"])
         let first = try writeShard(folder, "model-00001-of-00002.safetensors", [("embed", 4), ("layer.0", 5)],
@@ -69,7 +70,7 @@ struct CheckpointTests {
 
     @Test("without model.safetensors or an index every *.safetensors file is used, sorted by name")
     func fallback() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "b.safetensors", [("y", 1)])
         try writeShard(folder, "a.safetensors", [("x", 1)])
         try folder.write("notes.txt", bytes: Array("hello".utf8))
@@ -82,7 +83,7 @@ struct CheckpointTests {
 
     @Test("model.safetensors wins over an index, as in Hugging Face loaders")
     func singleFileWinsOverIndex() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "model.safetensors", [("only", 1)])
         try writeIndex(folder, [("gone", "missing.safetensors")])
         #expect(try SafeTensorsCheckpoint(directory: folder.path).tensorNames == ["only"])
@@ -90,7 +91,7 @@ struct CheckpointTests {
 
     @Test("a single file can be opened as a checkpoint")
     func singleFileCheckpoint() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = try writeShard(folder, "weights.safetensors", [("w", 2)])
         let checkpoint = try SafeTensorsCheckpoint(file: path)
         #expect(checkpoint.tensorNames == ["w"])
@@ -98,7 +99,7 @@ struct CheckpointTests {
 
     @Test("opening a checkpoint leaves its lookup usable from many tasks")
     func concurrentReads() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "model.safetensors", (0 ..< 16).map { ("t\($0)", 64) })
         let checkpoint = try SafeTensorsCheckpoint(directory: folder.path)
         let matches = await withTaskGroup(of: Bool.self) { group in
@@ -117,7 +118,7 @@ struct CheckpointTests {
 struct BadCheckpointTests {
     @Test("a path that is not a folder is refused")
     func notADirectory() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let file = try writeShard(folder, "model.safetensors", [("w", 1)])
         for path in [file, folder.file("absent")] {
             #expect(throws: SafeTensorsError.notADirectory(path: path)) { try SafeTensorsCheckpoint(directory: path) }
@@ -126,7 +127,7 @@ struct BadCheckpointTests {
 
     @Test("a folder without safetensors files is refused")
     func empty() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.write("model.bin", bytes: [0])
         #expect(throws: SafeTensorsError.noSafeTensorsFiles(directory: folder.path)) {
             try SafeTensorsCheckpoint(directory: folder.path)
@@ -145,7 +146,7 @@ struct BadCheckpointTests {
         ("{\"weight_map\": {\"a\": \"s\u{FFFD}", "unterminated string"),
     ])
     func indexMalformed(text: String, reason: String) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "s.safetensors", [("a", 1)])
         let index = try folder.write("model.safetensors.index.json", bytes: Array(text.utf8))
         #expect {
@@ -158,7 +159,7 @@ struct BadCheckpointTests {
 
     @Test("an index that is not UTF-8 is refused at the bad byte")
     func indexNotUTF8() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let index = try folder.write("model.safetensors.index.json", bytes: Array("{\"x".utf8) + [0xFE])
         #expect(throws: SafeTensorsError.indexMalformed(path: index, offset: 3, reason: "not valid UTF-8")) {
             try SafeTensorsCheckpoint(directory: folder.path)
@@ -167,7 +168,7 @@ struct BadCheckpointTests {
 
     @Test("shard names may not leave the folder", arguments: ["../model.safetensors", "sub/x.safetensors", "..", ""])
     func invalidShardName(shard: String) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let index = try writeIndex(folder, [("a", shard)])
         #expect(throws: SafeTensorsError.invalidShardName(indexPath: index, shard: shard, tensor: "a")) {
             try SafeTensorsCheckpoint(directory: folder.path)
@@ -176,7 +177,7 @@ struct BadCheckpointTests {
 
     @Test("a shard named in the index but absent is reported by its path")
     func missingShard() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "model-00001-of-00002.safetensors", [("a", 1)])
         let index = try writeIndex(folder, [("a", "model-00001-of-00002.safetensors"),
                                             ("b", "model-00002-of-00002.safetensors"),
@@ -189,7 +190,7 @@ struct BadCheckpointTests {
 
     @Test("a tensor the index places in a shard must be in that shard")
     func tensorMissingFromShard() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try writeShard(folder, "s1.safetensors", [("a", 1)])
         try writeShard(folder, "s2.safetensors", [("b", 1)])
         let index = try writeIndex(folder, [("a", "s1.safetensors"), ("b", "s1.safetensors"), ("c", "s2.safetensors")])
@@ -201,7 +202,7 @@ struct BadCheckpointTests {
 
     @Test("a tensor stored in two shards is refused", arguments: [true, false])
     func tensorInTwoShards(withIndex: Bool) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let first = try writeShard(folder, "s1.safetensors", [("a", 1), ("dup", 2)])
         let second = try writeShard(folder, "s2.safetensors", [("dup", 2), ("b", 1)])
         if withIndex {
@@ -214,7 +215,7 @@ struct BadCheckpointTests {
 
     @Test("a corrupt shard's own error comes through")
     func corruptShard() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let shard = try folder.write("s.safetensors", bytes: [1, 2, 3])
         try writeIndex(folder, [("a", "s.safetensors")])
         #expect(throws: SafeTensorsError.fileTooShort(path: shard, size: 3)) {

@@ -1,6 +1,7 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 struct PerformanceTests {
     @Test("a 300-tensor header parses in milliseconds")
     func largeHeader() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         let parts = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj",
                      "mlp.up_proj", "mlp.down_proj", "input_layernorm", "post_attention_layernorm", "extra"]
@@ -37,7 +38,7 @@ struct PerformanceTests {
 
     @Test("opening maps the file without reading tensor data")
     func lazyOpen() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let tensorBytes = 256 << 20
         let header = "{\"big\":{\"dtype\":\"U8\",\"shape\":[\(tensorBytes)],\"data_offsets\":[0,\(tensorBytes)]}}"
         let path = try folder.writeRaw("sparse.safetensors", header: header)

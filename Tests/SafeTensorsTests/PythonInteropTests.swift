@@ -1,22 +1,9 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 
-/// Runs `python3 -c script args...`; returns the exit status and standard error.
-private func runPython(_ script: String, _ arguments: [String] = []) -> (status: Int32, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    do { try process.run() } catch { return (-1, String(describing: error)) }
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
-}
-
-private let pythonHasSafetensors = runPython("import numpy, safetensors.numpy").status == 0
+private let pythonHasSafetensors = Python.canImport("numpy", "safetensors.numpy")
 
 /// Python helpers: a manifest maps each tensor to its dtype name, shape and hex bytes.
 private let pythonPrelude = """
@@ -49,7 +36,7 @@ struct PythonInteropTests {
 
     @Test("files written by Python read back with identical dtypes, shapes and bytes")
     func readPythonFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let script = pythonPrelude + "\n" + """
         from safetensors.numpy import save_file
         out = sys.argv[1]
@@ -66,7 +53,7 @@ struct PythonInteropTests {
         save_file(tensors, out + "/py.safetensors", metadata={"format": "np", "who": "python"})
         json.dump(manifest(tensors), open(out + "/manifest.json", "w"))
         """
-        let result = runPython(script, [folder.path])
+        let result = try Python.run(script: script, arguments: [folder.path])
         try #require(result.status == 0, "python failed: \(result.stderr)")
 
         let file = try SafeTensorsFile(path: folder.file("py.safetensors"))
@@ -83,7 +70,7 @@ struct PythonInteropTests {
 
     @Test("files written here load in Python with identical dtypes, shapes and bytes")
     func writeForPython() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         var expected: Manifest = [:]
         let numpyTypes = SafeTensorsDType.allCases.filter { ![.bf16, .f8e4m3, .f8e5m2].contains($0) }
@@ -106,7 +93,7 @@ struct PythonInteropTests {
             tensors = {k: f.get_tensor(k) for k in f.keys()}
         json.dump(manifest(tensors), open(out + "/manifest.json", "w"))
         """
-        let result = runPython(script, [folder.path])
+        let result = try Python.run(script: script, arguments: [folder.path])
         try #require(result.status == 0, "python failed: \(result.stderr)")
         let manifest = try readManifest(folder.file("manifest.json"))
         #expect(Set(manifest.keys) == Set(expected.keys))

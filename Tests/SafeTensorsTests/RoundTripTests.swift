@@ -1,12 +1,13 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 
 @Suite("Writing and reading back")
 struct RoundTripTests {
     @Test("every dtype round-trips with its shape, sizes and bytes", arguments: SafeTensorsDType.allCases)
     func everyDType(dtype: SafeTensorsDType) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let shape = [2, 3, 5]
         let bytes = patternBytes(30 * dtype.byteSize, seed: UInt8(dtype.byteSize))
         var writer = SafeTensorsWriter()
@@ -27,7 +28,7 @@ struct RoundTripTests {
 
     @Test("scalars, zero-size tensors and their neighbours keep their own bytes")
     func scalarsAndEmptyTensors() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         writer.add(name: "scalar", dtype: .f32, shape: [], data: [0, 0, 0x80, 0x3F])
         writer.add(name: "empty", dtype: .f16, shape: [0], data: [])
@@ -50,7 +51,7 @@ struct RoundTripTests {
 
     @Test("tensors are listed by data offset and found by name")
     func orderAndLookup() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         let names = ["z.first", "a.second", "m.third"]
         for (index, name) in names.enumerated() {
@@ -69,7 +70,7 @@ struct RoundTripTests {
 
     @Test("metadata and unusual names survive JSON escaping")
     func metadataAndEscaping() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let odd = "quote\" backslash\\ newline\n tab\t bell\u{7} é 🦙"
         var writer = SafeTensorsWriter()
         writer.add(name: odd, dtype: .u8, shape: [1], data: [42])
@@ -83,7 +84,7 @@ struct RoundTripTests {
 
     @Test("the header is padded so the data section is 8-byte aligned")
     func headerPadding() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         for length in 1 ... 9 {
             var writer = SafeTensorsWriter()
             writer.add(name: String(repeating: "n", count: length), dtype: .f64, shape: [1], data: patternBytes(8))
@@ -97,7 +98,7 @@ struct RoundTripTests {
 
     @Test("a streamed tensor may arrive in pieces")
     func streamedProducer() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let bytes = patternBytes(1000)
         var writer = SafeTensorsWriter()
         writer.add(name: "streamed", dtype: .f32, shape: [250], byteCount: 1000) { emit in
@@ -115,7 +116,7 @@ struct RoundTripTests {
 
     @Test("a file with only a header and no tensors opens empty")
     func noTensors() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = folder.file("empty.safetensors")
         try SafeTensorsWriter().write(to: path, metadata: ["format": "pt"])
         let file = try SafeTensorsFile(path: path)
@@ -125,7 +126,7 @@ struct RoundTripTests {
 
     @Test("advising pages in and out leaves the data readable")
     func advise() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         let bytes = patternBytes(3 * 4096 + 5)
         writer.add(name: "big", dtype: .u8, shape: [bytes.count], data: bytes)
@@ -141,7 +142,7 @@ struct RoundTripTests {
 
     @Test("an info from another file yields no bytes rather than the wrong ones")
     func foreignInfo() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         writer.add(name: "x", dtype: .u8, shape: [4], data: [1, 2, 3, 4])
         try writer.write(to: folder.file("a.safetensors"))

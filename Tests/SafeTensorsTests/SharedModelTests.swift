@@ -1,11 +1,12 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 
-private let storiesFolder = SharedAssets.path("models/stories260K")
+private let storiesFolder = TestAssets.stories260K
 
 @Suite("Real checkpoint: stories260K from ../shared",
-       .enabled(if: storiesFolder != nil, "needs ../shared/models/stories260K (or GGUFKIT_SHARED); not present"))
+       .enabled(ifAvailable: storiesFolder != nil, "needs ../shared/models/stories260K (or GGUFKIT_SHARED); not present"))
 struct SharedModelTests {
     /// The Llama layout of stories260K: hidden 64, 4 KV heads of 8 dims, FFN 172, vocab 512.
     private static func expectedShapes() -> [String: [Int]] {

@@ -1,6 +1,7 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 
 /// One tensor called `w` with the given entry body, e.g. `"dtype":"U8",...`.
 private func singleTensorHeader(_ body: String) -> String {
@@ -13,8 +14,8 @@ private let firstKeyOffset = 9
 
 @Suite("Bad tensor entries")
 struct TensorEntryTests {
-    private func open(_ header: String, data: [UInt8] = []) throws -> (TemporaryFolder, String) {
-        let folder = try TemporaryFolder()
+    private func open(_ header: String, data: [UInt8] = []) throws -> (TemporaryDirectory, String) {
+        let folder = try TemporaryDirectory()
         let path = try folder.writeRaw("bad.safetensors", header: header, data: data)
         return (folder, path)
     }

@@ -1,12 +1,13 @@
 import Foundation
 import SafeTensors
 import Testing
+import TestSupport
 
 @Suite("Writer refuses bad input and leaves nothing behind")
 struct WriterValidationTests {
     /// Writes into a fresh folder and checks the folder is still empty afterwards.
     private func expectFailure(_ expected: SafeTensorsError, _ build: (inout SafeTensorsWriter) -> Void) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = folder.file("out.safetensors")
         var writer = SafeTensorsWriter()
         build(&writer)
@@ -18,7 +19,7 @@ struct WriterValidationTests {
         default: substituted = expected
         }
         #expect(throws: substituted) { try writer.write(to: path) }
-        #expect(try folder.listing().isEmpty)
+        #expect(folder.entries.isEmpty)
     }
 
     @Test("byte count must match shape and dtype")
@@ -82,16 +83,16 @@ struct WriterValidationTests {
 
     @Test("a producer's own error passes through unchanged")
     func producerError() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var writer = SafeTensorsWriter()
         writer.add(name: "s", dtype: .u8, shape: [4], byteCount: 4) { _ in throw ProducerFailure() }
         #expect(throws: ProducerFailure()) { try writer.write(to: folder.file("out.safetensors")) }
-        #expect(try folder.listing().isEmpty)
+        #expect(folder.entries.isEmpty)
     }
 
     @Test("writing into a missing folder reports the path")
     func missingFolder() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = folder.file("no/such/dir/out.safetensors")
         #expect {
             try SafeTensorsWriter().write(to: path)

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 @Suite("gpt2 (byte-level BPE) metadata")
@@ -17,8 +18,8 @@ struct BPEMetadataTests {
 
     /// A byte-level BPE folder; `merges` chooses the merge encoding.
     private func makeFolder(merges: Any, postProcessor: Any = ["type": "ByteLevel"],
-                            config: [String: Any] = [:]) throws -> TemporaryFolder {
-        let folder = try TemporaryFolder()
+                            config: [String: Any] = [:]) throws -> TemporaryDirectory {
+        let folder = try TemporaryDirectory()
         try folder.writeJSON("tokenizer.json", [
             "version": "1.0",
             "added_tokens": [
@@ -48,14 +49,14 @@ struct BPEMetadataTests {
     func merges(pairs: Bool) throws {
         let encoding: Any = pairs ? [["a", "b"], ["Ġ", "a"], ["a b", "c"]] : ["a b", "Ġ a", "aĠb c"]
         let folder = try makeFolder(merges: encoding)
-        let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 10, options: LogCollector().options())
+        let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 10, options: LogLines().options())
         #expect(metadata.strings("tokenizer.ggml.merges") == ["a b", "Ġ a", "aĠb c"])
     }
 
     @Test("tokens by id, added tokens typed by the converter's rule, gaps padded")
     func vocabulary() throws {
         let folder = try makeFolder(merges: ["a b"])
-        let log = LogCollector()
+        let log = LogLines()
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 10, options: log.options(pre: "gpt-2"))
         #expect(metadata.keys == [
             "tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens", "tokenizer.ggml.token_type",
@@ -79,7 +80,7 @@ struct BPEMetadataTests {
 
     @Test("added tokens get the ids the tokenizers library assigns, not the ids written in the file")
     func addedTokenIDs() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.writeJSON("tokenizer.json", [
             "added_tokens": [
                 ["id": 20, "content": "<|start|>", "special": true], ["id": 30, "content": "Ġa", "special": false],
@@ -90,7 +91,7 @@ struct BPEMetadataTests {
             "model": ["type": "BPE", "vocab": ["a": 0, "Ġ": 1, "Ġa": 2], "merges": ["Ġ a"]] as [String: Any],
         ])
         try folder.writeJSON("tokenizer_config.json", ["eos_token": "<|end|>", "additional_special_tokens": ["a"]])
-        let log = LogCollector()
+        let log = LogLines()
         let tokenizer = try HFTokenizerLoader.load(directory: folder.path, vocabSize: nil, options: log.options())
         // Text already in the vocabulary keeps its id; new text is numbered after it.
         #expect(tokenizer.vocabulary.tokens == ["a", "Ġ", "Ġa", "<|start|>", "<|end|>"])
@@ -107,7 +108,7 @@ struct BPEMetadataTests {
     @Test("without a vocab size the vocabulary is as large as the tokenizer's")
     func defaultVocabSize() throws {
         let folder = try makeFolder(merges: ["a b"])
-        let tokenizer = try HFTokenizerLoader.load(directory: folder.path, vocabSize: nil, options: LogCollector().options())
+        let tokenizer = try HFTokenizerLoader.load(directory: folder.path, vocabSize: nil, options: LogLines().options())
         #expect(tokenizer.vocabulary.count == 8)
         #expect(tokenizer.vocabulary.merges == ["a b"])
     }
@@ -116,14 +117,14 @@ struct BPEMetadataTests {
     func vocabTooSmall() throws {
         let folder = try makeFolder(merges: ["a b"])
         #expect(throws: TokenizersError.self) {
-            try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 5, options: LogCollector().options())
+            try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 5, options: LogLines().options())
         }
     }
 
     @Test("an unrecognized pre-tokenizer falls back to \"default\" with a loud warning")
     func unknownPreTokenizer() throws {
         let folder = try makeFolder(merges: ["a b"])
-        let log = LogCollector()
+        let log = LogLines()
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: nil, options: log.options())
         #expect(metadata["tokenizer.ggml.pre"] == .string("default"))
         #expect(log.contains("was not recognized: Digits(individual) + ByteLevel(gpt2-regex)"))
@@ -140,7 +141,7 @@ struct BPEMetadataTests {
         ]
         let folder = try makeFolder(merges: ["a b"], postProcessor: template, config: ["add_eos_token": false])
         try folder.writeJSON("config.json", ["pad_token_id": 1, "eot_token_id": 5])
-        let log = LogCollector()
+        let log = LogLines()
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: nil, options: log.options(pre: "gpt-2"))
         // The trailing special token is not the EOS, so it becomes the EOS and the old
         // EOS becomes the EOT; the EOT from tokenizer_config wins over config.json.
@@ -159,13 +160,13 @@ struct BPEMetadataTests {
     func granite(recipe: VocabRecipe, overridden: Bool) throws {
         let folder = try makeFolder(merges: ["a b"], postProcessor: NSNull())
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 49152,
-                                                      options: LogCollector().options(pre: "smollm", recipe: recipe))
+                                                      options: LogLines().options(pre: "smollm", recipe: recipe))
         #expect((metadata["tokenizer.ggml.add_bos_token"] == .bool(false)) == overridden)
     }
 
     @Test("a SentencePiece-style tokenizer.json without tokenizer.model is read as llama, like LlamaHfVocab")
     func llamaHF() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.writeJSON("tokenizer.json", [
             "added_tokens": [
                 ["id": 0, "content": "<unk>", "special": true], ["id": 1, "content": "<s>", "special": true],
@@ -189,7 +190,7 @@ struct BPEMetadataTests {
             "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "additional_special_tokens": ["<|im_end|>"],
             "add_eos_token": false,
         ])
-        let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 32000, options: LogCollector().options())
+        let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 32000, options: LogLines().options())
         #expect(metadata["tokenizer.ggml.model"] == .string("llama"))
         #expect(metadata["tokenizer.ggml.pre"] == .string("default"))
         #expect(metadata.strings("tokenizer.ggml.tokens") == ["<unk>", "<s>", "</s>", "<0x00>", "<0x0a>", "▁a", "b", "<|im_end|>", "<tool>"])

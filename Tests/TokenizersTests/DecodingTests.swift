@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// Token ids back to text: whole sequences, single pieces and streaming.
@@ -29,7 +30,7 @@ struct DecodingTests {
     }
 
     @Test("decode(encode(x)) == x for the real tokenizers on shared text",
-          .enabled(if: RealTokenizers.hasSmolLM2 && RealTokenizers.hasStories, "needs the SmolLM2 fixture and ../shared"))
+          .enabled(ifAvailable: RealTokenizers.hasSmolLM2 && RealTokenizers.hasStories, "needs the SmolLM2 fixture and ../shared"))
     func realRoundTrip() throws {
         let text = try SharedText.prefix(SharedText.wiki, bytes: 20000)
         for model in ["smollm2", "stories260K"] {

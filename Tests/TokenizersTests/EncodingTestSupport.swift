@@ -2,6 +2,7 @@ import FileSupport
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// The llama.cpp goldens in scripts/tokenizer-goldens (made by scripts/make-tokenizer-goldens.py).
@@ -108,13 +109,13 @@ enum Goldens {
                 metadata[key] = .float32s(try #require(member.value.arrayValue).map { element in
                     switch element {
                     case let .number(number): return Float(number.doubleValue)
-                    default: throw Python.Failure(description: "\(name).json: score \(element) is not a number")
+                    default: throw TestFailure("\(name).json: score \(element) is not a number")
                     }
                 })
             case let (_, .bool(flag)): metadata[key] = .bool(flag)
             case let (_, .number(number)): metadata[key] = .uint32(UInt32(try #require(number.integerValue)))
             case let (_, .string(text)): metadata[key] = .string(text)
-            default: throw Python.Failure(description: "\(name).json: unexpected value for \(key)")
+            default: throw TestFailure("\(name).json: unexpected value for \(key)")
             }
         }
         return metadata
@@ -123,29 +124,31 @@ enum Goldens {
 
 /// The real tokenizers used by the reference tests; each is loaded once.
 enum RealTokenizers {
-    static let hasSmolLM2 = TestAssets.exists(TestAssets.smolLM2Folder + "/tokenizer.json")
-    static let hasStories = TestAssets.exists(TestAssets.stories260K + "/tokenizer.model")
+    static let hasSmolLM2 = TestAssets.smolLM2 != nil
+    static let hasStories = TestAssets.stories260K != nil
+    static var smolLM2Folder: String { TestAssets.smolLM2 ?? "" }
+    static var storiesFolder: String { TestAssets.stories260K ?? "" }
 
     /// SmolLM2's metadata as the converter writes it (vocab 49152, so add_bos_token false).
     static let smolLM2Metadata: GGUFMetadata? = try? HFTokenizerLoader.metadata(
-        directory: TestAssets.smolLM2Folder, vocabSize: 49152, options: TokenizerMetadataOptions())
+        directory: smolLM2Folder, vocabSize: 49152, options: TokenizerMetadataOptions())
     static let storiesMetadata: GGUFMetadata? = try? HFTokenizerLoader.metadata(
-        directory: TestAssets.stories260K, vocabSize: 512, options: TokenizerMetadataOptions())
+        directory: storiesFolder, vocabSize: 512, options: TokenizerMetadataOptions())
 
     static func metadata(model: String) throws -> GGUFMetadata {
         switch model {
         case "tiny-bpe", "tiny-spm": return try Goldens.metadata(model)
         case "smollm2": return try #require(smolLM2Metadata)
         case "stories260K": return try #require(storiesMetadata)
-        default: throw Python.Failure(description: "unknown golden model \(model)")
+        default: throw TestFailure("unknown golden model \(model)")
         }
     }
 }
 
 /// Shared text assets.
 enum SharedText {
-    static var wiki: String { TestAssets.shared + "/text/wikitext-2-raw/wiki.test.raw" }
-    static var tinyStories: String { TestAssets.shared + "/text/tinystories/valid-sample.txt" }
+    static var wiki: String { TestAssets.shared("text/wikitext-2-raw/wiki.test.raw") ?? "" }
+    static var tinyStories: String { TestAssets.shared("text/tinystories/valid-sample.txt") ?? "" }
 
     /// The first `bytes` bytes of a file, cut back to a whole character.
     static func prefix(_ path: String, bytes: Int) throws -> String {
@@ -175,28 +178,11 @@ enum LlamaReference {
             input.append(Data("\(request.addSpecial ? 1 : 0) \(request.parseSpecial ? 1 : 0) \(bytes.count)\n".utf8))
             input.append(bytes)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = [model]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Feed stdin from another thread: the tool answers as it reads, and a large
-        // answer would otherwise fill the pipe while we are still writing.
-        let payload = input
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(payload)
-            try? stdin.fileHandleForWriting.close()
+        let output = try ChildProcess.run(tool, [model], input: input)
+        guard output.status == 0 else {
+            throw TestFailure("\(tool) exited with \(output.status)")
         }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Python.Failure(description: "\(tool) exited with \(process.terminationStatus)")
-        }
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return requests.indices.map { index in
             index < lines.count ? lines[index].split(separator: " ").compactMap { Int32($0) } : []
         }

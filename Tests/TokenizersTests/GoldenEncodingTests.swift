@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// The tricky strings of scripts/make-tokenizer-goldens.py against the ids llama.cpp
@@ -43,14 +44,14 @@ struct GoldenEncodingTests {
     }
 
     @Test("SmolLM2 matches llama.cpp on the tricky strings",
-          .enabled(if: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture (../shared/scripts/make-smollm2-hf.sh)"),
+          .enabled(ifAvailable: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture (../shared/scripts/make-smollm2-hf.sh)"),
           arguments: Goldens.groups(model: "smollm2"))
     func smolLM2(group: String) throws {
         try check(group: group)
     }
 
     @Test("stories260K matches llama.cpp on the tricky strings",
-          .enabled(if: RealTokenizers.hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"),
+          .enabled(ifAvailable: RealTokenizers.hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"),
           arguments: Goldens.groups(model: "stories260K"))
     func stories(group: String) throws {
         try check(group: group)

@@ -1,22 +1,23 @@
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 @Suite("loader errors")
 struct LoaderErrorTests {
-    private func load(_ folder: TemporaryFolder) throws -> Any {
-        try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: nil, options: LogCollector().options())
+    private func load(_ folder: TemporaryDirectory) throws -> Any {
+        try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: nil, options: LogLines().options())
     }
 
     @Test("a folder without tokenizer files names the folder")
     func missingFiles() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.writeJSON("config.json", ["vocab_size": 10])
         #expect(throws: TokenizersError.missingTokenizerFiles(directory: folder.path)) { try load(folder) }
     }
 
     @Test("malformed JSON names the file and the byte offset")
     func malformedJSON() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.write("tokenizer.json", "{\"model\": {\"type\": \"BPE\",, }}")
         #expect(throws: TokenizersError.invalidJSON(path: folder.file("tokenizer.json"), offset: 25,
                                                    reason: "expected a member name in double quotes")) { try load(folder) }
@@ -24,14 +25,14 @@ struct LoaderErrorTests {
 
     @Test("invalid UTF-8 names the file and the byte offset")
     func invalidUTF8() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.write("tokenizer_config.json", bytes: Array("{\"a\": \"".utf8) + [0xFF] + Array("\"}".utf8))
         #expect(throws: TokenizersError.invalidUTF8(path: folder.file("tokenizer_config.json"), offset: 7)) { try load(folder) }
     }
 
     @Test("a corrupt tokenizer.model is reported with its offset")
     func corruptModel() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.write("tokenizer.model", bytes: [0x0A, 0x7F, 0x01])
         #expect(throws: TokenizersError.invalidProtobuf(
             path: folder.file("tokenizer.model"), offset: 1,
@@ -46,7 +47,7 @@ struct LoaderErrorTests {
         (#"[]"#, "$", "an object"),
     ])
     func shapes(json: String, path: String, expected: String) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.write("tokenizer.json", json)
         do {
             _ = try load(folder)
@@ -60,7 +61,7 @@ struct LoaderErrorTests {
 
     @Test("non-BPE tokenizer.json models are unsupported")
     func unigram() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try folder.write("tokenizer.json", #"{"model": {"type": "Unigram", "vocab": [["a", 0.0]]}}"#)
         do {
             _ = try load(folder)

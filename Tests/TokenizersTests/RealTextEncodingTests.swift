@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// Long real texts against the reference implementations: the `tokenizers` and
@@ -8,9 +9,9 @@ import Testing
 /// scripts/build-llama-tokenize-ref.sh has been run. Each skips when its inputs are absent.
 @Suite("real text against references")
 struct RealTextEncodingTests {
-    static let hasText = TestAssets.exists(SharedText.wiki) && TestAssets.exists(SharedText.tinyStories)
-    static let hasTokenizers = TestAssets.pythonHas("tokenizers")
-    static let hasSentencePiece = TestAssets.pythonHas("sentencepiece")
+    static let hasText = fileExists(SharedText.wiki) && fileExists(SharedText.tinyStories)
+    static let hasTokenizers = Python.canImport("tokenizers")
+    static let hasSentencePiece = Python.canImport("sentencepiece")
     /// GGUF files written by the conversion tests or by hand; compared when present.
     static let smolGGUF = ProcessInfo.processInfo.environment["GGUFKIT_SMOL_GGUF"] ?? "/tmp/out/smol-f16.gguf"
     static let storiesGGUF = ProcessInfo.processInfo.environment["GGUFKIT_STORIES_GGUF"] ?? "/tmp/out/stories-f16.gguf"
@@ -43,22 +44,22 @@ struct RealTextEncodingTests {
         """
 
     private func pythonIDs(_ script: String, model: String, texts: [String]) throws -> [[Int32]] {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         try JSONSerialization.data(withJSONObject: texts).write(to: URL(fileURLWithPath: folder.file("texts.json")))
-        let json = try Python.json(script, arguments: [model, folder.file("texts.json")])
+        let json = try Python.jsonValue(script, arguments: [model, folder.file("texts.json")])
         return try #require(json.arrayValue).map { list in
             try #require(list.arrayValue).compactMap { $0.pythonInt.map(Int32.init) }
         }
     }
 
     @Test("SmolLM2 equals the tokenizers package (which always parses special tokens)",
-          .enabled(if: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture (../shared/scripts/make-smollm2-hf.sh)"),
-          .enabled(if: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
+          .enabled(ifAvailable: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture (../shared/scripts/make-smollm2-hf.sh)"),
+          .enabled(ifAvailable: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
           .enabled(if: hasTokenizers, "needs python3 with the tokenizers package"))
     func smolLM2AgainstHF() throws {
         let tokenizer = try TokenizerFactory.make(metadata: RealTokenizers.metadata(model: "smollm2"))
         let texts = try Self.texts()
-        let references = try pythonIDs(Self.hfScript, model: TestAssets.smolLM2Folder + "/tokenizer.json", texts: texts.map(\.text))
+        let references = try pythonIDs(Self.hfScript, model: RealTokenizers.smolLM2Folder + "/tokenizer.json", texts: texts.map(\.text))
         #expect(references.count == texts.count)
         for ((name, text), expected) in zip(texts, references) {
             let ids = try tokenizer.encode(text, addSpecial: false, parseSpecial: true)
@@ -67,13 +68,13 @@ struct RealTextEncodingTests {
     }
 
     @Test("stories260K equals the sentencepiece package (BOS aside)",
-          .enabled(if: RealTokenizers.hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"),
-          .enabled(if: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
+          .enabled(ifAvailable: RealTokenizers.hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"),
+          .enabled(ifAvailable: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
           .enabled(if: hasSentencePiece, "needs python3 with the sentencepiece package"))
     func storiesAgainstSentencePiece() throws {
-        let tokenizer = try TokenizerFactory.make(huggingFaceDirectory: TestAssets.stories260K)
+        let tokenizer = try TokenizerFactory.make(huggingFaceDirectory: RealTokenizers.storiesFolder)
         let texts = try Self.texts()
-        let references = try pythonIDs(Self.sentencePieceScript, model: TestAssets.stories260K + "/tokenizer.model",
+        let references = try pythonIDs(Self.sentencePieceScript, model: RealTokenizers.storiesFolder + "/tokenizer.model",
                                        texts: texts.map(\.text))
         #expect(references.count == texts.count)
         for ((name, text), expected) in zip(texts, references) {
@@ -84,11 +85,11 @@ struct RealTextEncodingTests {
     }
 
     @Test("the HF folder and its GGUF give the same tokenizer",
-          .enabled(if: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture"),
-          .enabled(if: TestAssets.exists(TestAssets.smolLM2GGUF), "needs the original SmolLM2 GGUF fixture"))
+          .enabled(ifAvailable: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture"),
+          .enabled(if: TestAssets.smolLM2GGUF != nil, "needs the original SmolLM2 GGUF fixture"))
     func folderEqualsGGUF() throws {
-        let fromFolder = try TokenizerFactory.make(huggingFaceDirectory: TestAssets.smolLM2Folder)
-        let fromGGUF = try TokenizerFactory.make(metadata: GGUFFile(path: TestAssets.smolLM2GGUF).metadata)
+        let fromFolder = try TokenizerFactory.make(huggingFaceDirectory: RealTokenizers.smolLM2Folder)
+        let fromGGUF = try TokenizerFactory.make(metadata: GGUFFile(path: TestAssets.smolLM2GGUF ?? "").metadata)
         let text = "<|im_start|>user\nHow many r's are in 'strawberry'? Answer: 3.<|im_end|>\n"
         for parse in [false, true] {
             #expect(try fromFolder.encode(text, addSpecial: true, parseSpecial: parse)
@@ -99,10 +100,10 @@ struct RealTextEncodingTests {
 
     @Test("llama.cpp's tokenizer gives the same ids on the full WikiText-2 test file and TinyStories",
           .enabled(if: LlamaReference.isAvailable, "needs scripts/build-llama-tokenize-ref.sh to have been run"),
-          .enabled(if: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
-          .enabled(if: TestAssets.exists(smolGGUF) || TestAssets.exists(storiesGGUF),
+          .enabled(ifAvailable: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
+          .enabled(if: fileExists(smolGGUF) || fileExists(storiesGGUF),
                    "needs /tmp/out/smol-f16.gguf or stories-f16.gguf (or GGUFKIT_SMOL_GGUF / GGUFKIT_STORIES_GGUF)"),
-          arguments: [smolGGUF, storiesGGUF].filter(TestAssets.exists))
+          arguments: [smolGGUF, storiesGGUF].filter(fileExists))
     func againstLlamaCpp(model: String) throws {
         let tokenizer = try TokenizerFactory.make(metadata: GGUFFile(path: model).metadata)
         let wiki = try String(contentsOfFile: SharedText.wiki, encoding: .utf8)
@@ -116,8 +117,8 @@ struct RealTextEncodingTests {
     }
 
     @Test("SmolLM2 tokenizes the 1.29 MB WikiText-2 test file quickly (time printed; bound checked in release builds)",
-          .enabled(if: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture"),
-          .enabled(if: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"))
+          .enabled(ifAvailable: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture"),
+          .enabled(ifAvailable: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"))
     func speed() throws {
         let tokenizer = try TokenizerFactory.make(metadata: RealTokenizers.metadata(model: "smollm2"))
         let text = try String(contentsOfFile: SharedText.wiki, encoding: .utf8)

@@ -2,6 +2,7 @@ import FileSupport
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// Checks against real tokenizers: the shared stories260K model (compared with the
@@ -9,11 +10,10 @@ import Testing
 /// converter produced). Each skips when its files or Python modules are absent.
 @Suite("reference models")
 struct ReferenceModelTests {
-    static let hasStories = TestAssets.exists(TestAssets.stories260K + "/tokenizer.model")
-    static let hasSentencePiece = TestAssets.pythonHas("sentencepiece")
-    static let hasSmolLM2 = TestAssets.exists(TestAssets.smolLM2Folder + "/tokenizer.json")
-        && TestAssets.exists(TestAssets.smolLM2GGUF)
-    static let hasGGUFPackage = TestAssets.pythonHas("gguf", "numpy")
+    static let hasStories = RealTokenizers.hasStories
+    static let hasSentencePiece = Python.canImport("sentencepiece")
+    static let hasSmolLM2 = RealTokenizers.hasSmolLM2 && TestAssets.smolLM2GGUF != nil
+    static let hasGGUFPackage = Python.canImport("gguf", "numpy")
 
     /// Prints pieces, score bit patterns and converter token types for a tokenizer.model.
     static let sentencePieceDump = """
@@ -50,13 +50,13 @@ struct ReferenceModelTests {
         """
 
     @Test("stories260K: tokens, scores and types equal the sentencepiece package's",
-          .enabled(if: hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"),
+          .enabled(ifAvailable: hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"),
           .enabled(if: hasSentencePiece, "needs python3 with the sentencepiece package"))
     func storiesVocabulary() throws {
-        let reference = try Python.json(Self.sentencePieceDump, arguments: [TestAssets.stories260K + "/tokenizer.model"])
+        let reference = try Python.jsonValue(Self.sentencePieceDump, arguments: [RealTokenizers.storiesFolder + "/tokenizer.model"])
         let expected = try #require(reference.objectValue)
-        let tokenizer = try HFTokenizerLoader.load(directory: TestAssets.stories260K, vocabSize: 512,
-                                                   options: LogCollector().options())
+        let tokenizer = try HFTokenizerLoader.load(directory: RealTokenizers.storiesFolder, vocabSize: 512,
+                                                   options: LogLines().options())
         let vocabulary = tokenizer.vocabulary
         #expect(vocabulary.tokens == expected["tokens"]?.arrayValue?.compactMap(\.stringValue))
         #expect(vocabulary.scores?.map { Int($0.bitPattern) } == expected["scores"]?.arrayValue?.compactMap(\.pythonInt))
@@ -65,10 +65,10 @@ struct ReferenceModelTests {
     }
 
     @Test("stories260K: the llama metadata the converter writes",
-          .enabled(if: hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"))
+          .enabled(ifAvailable: hasStories, "needs ../shared/models/stories260K (set GGUFKIT_SHARED)"))
     func storiesMetadata() throws {
-        let log = LogCollector()
-        let metadata = try HFTokenizerLoader.metadata(directory: TestAssets.stories260K, vocabSize: 512, options: log.options())
+        let log = LogLines()
+        let metadata = try HFTokenizerLoader.metadata(directory: RealTokenizers.storiesFolder, vocabSize: 512, options: log.options())
         #expect(metadata.keys == [
             "tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens", "tokenizer.ggml.scores",
             "tokenizer.ggml.token_type", "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
@@ -91,12 +91,12 @@ struct ReferenceModelTests {
           .enabled(if: hasSmolLM2, "needs ~/.cache/ggufkit-fixtures/smollm2-135m-instruct and smollm2-original-q4_1.gguf (set GGUFKIT_FIXTURES; build with ../shared/scripts/make-smollm2-hf.sh)"),
           .enabled(if: hasGGUFPackage, "needs python3 with the gguf package"))
     func smolLM2() throws {
-        let dump = try #require(try Python.json(Self.ggufDump, arguments: [TestAssets.smolLM2GGUF]).objectValue)
+        let dump = try #require(try Python.jsonValue(Self.ggufDump, arguments: [TestAssets.smolLM2GGUF ?? ""]).objectValue)
         let referenceKeys = (dump["keys"]?.arrayValue ?? []).compactMap(\.stringValue)
         try #require(!referenceKeys.isEmpty)
         let referenceValues = try #require(dump["values"]?.objectValue)
-        let log = LogCollector()
-        let metadata = try HFTokenizerLoader.metadata(directory: TestAssets.smolLM2Folder, vocabSize: 49152, options: log.options())
+        let log = LogLines()
+        let metadata = try HFTokenizerLoader.metadata(directory: RealTokenizers.smolLM2Folder, vocabSize: 49152, options: log.options())
 
         for key in referenceKeys {
             let entry = try #require(referenceValues[key]?.arrayValue)

@@ -1,13 +1,14 @@
 import GGUF
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 @Suite("llama (SentencePiece) metadata")
 struct SentencePieceMetadataTests {
     /// A folder with tokenizer.model, added tokens from both added_tokens.json and
     /// tokenizer_config.json, a named chat-template list and config.json ids.
-    private func makeFolder() throws -> TemporaryFolder {
-        let folder = try TemporaryFolder()
+    private func makeFolder() throws -> TemporaryDirectory {
+        let folder = try TemporaryDirectory()
         try folder.write("tokenizer.model", bytes: ProtobufWriter.model(extra: [("▁a", -1, nil), ("<mine>", 0, 4), ("zz", -2, 5)]))
         try folder.writeJSON("config.json", ["vocab_size": 266, "bos_token_id": 1, "eos_token_id": 2])
         try folder.writeJSON("added_tokens.json", ["<extra>": 264, "<far>": 900])
@@ -27,7 +28,7 @@ struct SentencePieceMetadataTests {
     @Test("tokens, scores and types follow _create_vocab_sentencepiece")
     func vocabulary() throws {
         let folder = try makeFolder()
-        let log = LogCollector()
+        let log = LogLines()
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 266, options: log.options())
         let tokens = try #require(metadata.strings("tokenizer.ggml.tokens"))
         let types = try #require(metadata.ints("tokenizer.ggml.token_type"))
@@ -48,7 +49,7 @@ struct SentencePieceMetadataTests {
     @Test("keys, value types and order match the converter")
     func keyOrder() throws {
         let folder = try makeFolder()
-        let log = LogCollector()
+        let log = LogLines()
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 266, options: log.options())
         #expect(metadata.keys == [
             "tokenizer.ggml.add_space_prefix", "tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens",
@@ -78,7 +79,7 @@ struct SentencePieceMetadataTests {
     ])
     func vocabSize(requested: Int?, expected: Int) throws {
         let folder = try makeFolder()
-        let log = LogCollector()
+        let log = LogLines()
         let vocabulary = try HFTokenizerLoader.load(directory: folder.path, vocabSize: requested, options: log.options()).vocabulary
         #expect(vocabulary.count == expected)
         #expect(vocabulary.tokenTypes.count == expected && vocabulary.scores?.count == expected)
@@ -90,14 +91,14 @@ struct SentencePieceMetadataTests {
     func override() throws {
         let folder = try makeFolder()
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: nil,
-                                                      options: LogCollector().options(pre: "custom"))
+                                                      options: LogLines().options(pre: "custom"))
         #expect(metadata["tokenizer.ggml.pre"] == .string("custom"))
     }
 
     @Test("without the pad fallback no padding id is written")
     func noPadFallback() throws {
         let folder = try makeFolder()
-        var options = LogCollector().options()
+        var options = LogLines().options()
         options.padWithEOSWhenMissing = false
         let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: nil, options: options)
         #expect(metadata["tokenizer.ggml.padding_token_id"] == nil)
@@ -106,7 +107,7 @@ struct SentencePieceMetadataTests {
     @Test("CodeLlama's vocab size adds the EOT id after the other keys")
     func codeLlama() throws {
         let folder = try makeFolder()
-        let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 32016, options: LogCollector().options())
+        let metadata = try HFTokenizerLoader.metadata(directory: folder.path, vocabSize: 32016, options: LogLines().options())
         #expect(metadata.keys.last == "tokenizer.ggml.eot_token_id")
         #expect(metadata["tokenizer.ggml.eot_token_id"] == .uint32(32010))
     }

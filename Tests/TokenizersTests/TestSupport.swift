@@ -1,62 +1,13 @@
 import FileSupport
 import Foundation
 import GGUF
+import TestSupport
 @testable import Tokenizers
 
-/// A temporary model folder that deletes itself.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ggufkit-tok-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ name: String) -> String {
-        URL(fileURLWithPath: path).appendingPathComponent(name).path
-    }
-
-    func write(_ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: file(name)))
-    }
-
-    func write(_ name: String, bytes: [UInt8]) throws {
-        try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
-    }
-
-    /// Serializes a JSON object literal with sorted keys, so tests read naturally.
-    func writeJSON(_ name: String, _ object: Any) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: file(name)))
-    }
-}
-
-/// Collects log lines from the loader (thread-safe, as the log closure is `@Sendable`).
-final class LogCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-
+extension LogLines {
+    /// Loader options whose log lines are collected here.
     func options(pre: String? = nil, recipe: VocabRecipe = .llama) -> TokenizerMetadataOptions {
-        TokenizerMetadataOptions(log: { [self] line in
-            lock.lock()
-            storage.append(line)
-            lock.unlock()
-        }, preTokenizerOverride: pre, recipe: recipe)
-    }
-
-    func contains(_ text: String) -> Bool {
-        lines.contains { $0.contains(text) }
+        TokenizerMetadataOptions(log: { [self] line in append(line) }, preTokenizerOverride: pre, recipe: recipe)
     }
 }
 
@@ -112,64 +63,13 @@ enum ProtobufWriter {
     }
 }
 
-/// Where the shared test assets and the cached fixtures live.
-enum TestAssets {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static var shared: String {
-        ProcessInfo.processInfo.environment["GGUFKIT_SHARED"]
-            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path
-    }
-
-    static var fixtures: String {
-        ProcessInfo.processInfo.environment["GGUFKIT_FIXTURES"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/ggufkit-fixtures").path
-    }
-
-    static var stories260K: String { shared + "/models/stories260K" }
-    static var smolLM2Folder: String { fixtures + "/smollm2-135m-instruct" }
-    static var smolLM2GGUF: String { fixtures + "/smollm2-original-q4_1.gguf" }
-
-    static func exists(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: path)
-    }
-
-    /// Whether `python3` can import every module named.
-    static func pythonHas(_ modules: String...) -> Bool {
-        (try? Python.run("import " + modules.joined(separator: ", "))) != nil
-    }
-}
-
-/// Runs short Python scripts for reference values.
-enum Python {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func run(_ script: String, arguments: [String] = []) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Drain stdout before waiting: reference dumps are larger than a pipe buffer.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: String(decoding: errorText, as: UTF8.self))
-        }
-        return data
-    }
-
-    /// Runs a script that prints one JSON document and parses it.
-    static func json(_ script: String, arguments: [String] = []) throws -> JSONValue {
-        let data = try run(script, arguments: arguments)
-        return try data.withUnsafeBytes { try JSONParser.parse($0, options: pythonJSON) }
+extension Python {
+    /// Runs a script that prints one JSON document and parses it as the loader parses
+    /// JSON (Python's `NaN` and `Infinity` included).
+    static func jsonValue(_ script: String, arguments: [String] = []) throws -> JSONValue {
+        let output = try run(script: script, arguments: arguments)
+        guard output.status == 0 else { throw TestFailure(output.stderr) }
+        return try output.stdoutData.withUnsafeBytes { try JSONParser.parse($0, options: pythonJSON) }
     }
 }
 

@@ -2,24 +2,7 @@ import Conversion
 import Foundation
 import GGUF
 import SafeTensors
-
-/// Collects log lines from a conversion (the log closure is `@Sendable`).
-final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-
-    var lines: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return storage
-    }
-
-    func append(_ line: String) {
-        lock.lock(); defer { lock.unlock() }
-        storage.append(line)
-    }
-
-    func contains(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
-}
+import TestSupport
 
 /// Runs ``Converter/convert(_:)`` with test defaults.
 @discardableResult

@@ -1,5 +1,6 @@
 import Foundation
 import SafeTensors
+import TestSupport
 
 /// Which checkpoint dtype each tensor gets.
 enum DTypeChoice: Sendable {
@@ -240,4 +241,15 @@ struct TinyModel {
         }
         return out
     }
+}
+
+/// FNV-1a of a tensor name: a stable per-tensor seed, so changing one tensor of a
+/// fixture leaves the values of all others alone.
+func stableHash(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x0000_0100_0000_01B3
+    }
+    return hash
 }

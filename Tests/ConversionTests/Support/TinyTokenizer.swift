@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A minimal byte-level BPE tokenizer: `<unk>`, `<s>`, `</s>`, the letters, `Ġ`, and
 /// merged pairs up to the vocabulary size.

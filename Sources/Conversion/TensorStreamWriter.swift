@@ -40,6 +40,6 @@ struct TensorStreamWriter {
         progress(ConversionProgress(tensorsDone: plan.count, tensorCount: plan.count, bytesDone: done,
                                     bytesTotal: total, currentTensor: "", elapsed: elapsed()))
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? done
-        return (size ?? done, elapsed())
+        return (size, elapsed())
     }
 }

@@ -32,6 +32,7 @@ final class ComputeContext {
     static let minimumTiles = 4
 
     init(threads: Int, cacheBudget: Int) {
+        _ = BLASKernelSelection.ensureSelected
         parallel = Parallel(threads: threads)
         cache = WeightCache(budget: cacheBudget)
     }

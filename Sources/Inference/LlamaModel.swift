@@ -97,6 +97,46 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }
 
+    /// Runs `layers` only, for all `sequences` at once (each from position 0), and returns the
+    /// residual stream after the last of them (`total tokens × embedding length` floats, rows in
+    /// sequence order). `input` is the stream entering the first layer (the token embeddings
+    /// when `nil`); `tap` sees the layers' linear inputs. Lets a pass walk the model layer by
+    /// layer, changing each layer's weights before the next one sees its output.
+    public func runLayers(_ layers: Range<Int>, sequences: [[Int32]], input: [Float]?,
+                          tap: (any ActivationTap)? = nil) throws -> [Float] {
+        guard layers.lowerBound >= 0, layers.upperBound <= hyper.layerCount else {
+            throw InferenceError.invalidArgument("layers \(layers) outside 0..<\(hyper.layerCount)")
+        }
+        for (index, sequence) in sequences.enumerated() {
+            try checkTokens(sequence, sequence: index, firstPosition: 0)
+        }
+        let rows = sequences.reduce(0) { $0 + $1.count }
+        let width = hyper.embeddingLength
+        if let input, input.count != rows * width {
+            throw InferenceError.invalidArgument("input has \(input.count) values, \(rows) × \(width) expected")
+        }
+        lock.lock()
+        defer {
+            context.tap = nil
+            lock.unlock()
+        }
+        context.claimBLAS()
+        context.tap = tap
+        var batch = TokenBatch()
+        for (index, sequence) in sequences.enumerated() {
+            batch.append(sequence: index, tokens: sequence, firstPosition: 0)
+        }
+        let x: UnsafeMutablePointer<Float>
+        if let input {
+            x = try input.withUnsafeBufferPointer { input in
+                try pass.run(batch, cache: nil, layers: layers, residual: input.baseAddress)
+            }
+        } else {
+            x = try pass.run(batch, cache: nil, layers: layers)
+        }
+        return Array(UnsafeBufferPointer(start: x, count: rows * width))
+    }
+
     /// Checks the sequences, groups them into batches of at most
     /// ``InferenceOptions/maxBatchTokens`` tokens (a longer sequence runs alone), runs each batch
     /// through every layer and hands `body` the final residual stream. Holds the model's lock.

@@ -24,7 +24,7 @@ struct ConvertCommand: ParsableCommand {
     var force = false
 
     @OptionGroup var quantization: QuantizationOptions
-    @OptionGroup var importance: ImportanceOptions
+    @OptionGroup var importance: PassOptions
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -46,7 +46,7 @@ struct ConvertCommand: ParsableCommand {
         options.log = common.logger
         let reporter = ProgressReporter(quiet: common.quiet)
         options.progress = { reporter.update($0) }
-        let summary = try Converter.convert(options, passes: importance.passes(selection: options.importanceSelection))
+        let summary = try Converter.convert(options, passes: try importance.passes(selection: options.importanceSelection))
         if common.verbose { SummaryPrinter.table(summary, log: common.log) }
         if !common.quiet { print(SummaryPrinter.line(summary)) }
     }

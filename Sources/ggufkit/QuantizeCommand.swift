@@ -21,7 +21,7 @@ struct QuantizeCommand: ParsableCommand {
     var force = false
 
     @OptionGroup var quantization: QuantizationOptions
-    @OptionGroup var importance: ImportanceOptions
+    @OptionGroup var importance: PassOptions
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -42,7 +42,7 @@ struct QuantizeCommand: ParsableCommand {
         try quantization.apply(to: &options)
         let reporter = ProgressReporter(quiet: common.quiet)
         options.progress = { reporter.update($0) }
-        let summary = try Requantizer.quantize(inputPath: input, options, passes: importance.passes(selection: options.importanceSelection))
+        let summary = try Requantizer.quantize(inputPath: input, options, passes: try importance.passes(selection: options.importanceSelection))
         if common.verbose { SummaryPrinter.table(summary, log: common.log) }
         if !common.quiet { print(SummaryPrinter.line(summary)) }
     }

@@ -44,10 +44,21 @@ public struct PassRequirements: OptionSet, Sendable {
 public struct PassContext: Sendable {
     public var threads: Int
     public var log: @Sendable (String) -> Void
+    /// The type the file type's policy will give a tensor (name, GGUF dimensions), so a pass can
+    /// measure the error of the encoding that will actually be written.
+    public var plannedType: @Sendable (_ name: String, _ dimensions: [Int]) -> GGMLType
+    /// The file type being written.
+    public var fileType: FileType
+    /// Whether a later pass hands the quantizer importance weights (so a pass measuring
+    /// quantization error should quantize the same way).
+    public var importanceFollows = false
 
-    public init(threads: Int, log: @escaping @Sendable (String) -> Void) {
+    public init(threads: Int, log: @escaping @Sendable (String) -> Void, fileType: FileType = .f16,
+                plannedType: @escaping @Sendable (String, [Int]) -> GGMLType = { _, _ in .f16 }) {
         self.threads = threads
         self.log = log
+        self.fileType = fileType
+        self.plannedType = plannedType
     }
 }
 

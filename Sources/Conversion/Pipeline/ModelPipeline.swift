@@ -9,7 +9,14 @@ public enum ModelPipeline {
     public static func run(_ source: ModelSource, passes: [any ModelPass] = [],
                            options: ConversionOptions) throws -> ConversionSummary {
         var view = try openView(source, options: options)
-        let context = PassContext(threads: options.threads, log: options.log)
+        // The policy as it will be applied, for passes that measure the encoding actually written.
+        var provisional = ModelShapeInfo(metadata: view.metadata, tiedEmbeddings: view.tensor(named: "output.weight") == nil)
+        provisional.hasImportanceMatrix = passes.contains { $0.stage == .importance }
+        let policy = TensorTypePolicy(options: options, model: provisional)
+        var context = PassContext(threads: options.threads, log: options.log, fileType: options.fileType) { name, dims in
+            policy.decide(TensorRoleInfo(name: name, dimensions: dims), sourceType: .f32).type
+        }
+        context.importanceFollows = provisional.hasImportanceMatrix
         var outcomes: [PassOutcome] = []
         for pass in ordered(passes) {
             outcomes.append(try run(pass, on: &view, context: context))

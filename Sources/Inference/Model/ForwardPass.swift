@@ -13,14 +13,22 @@ struct ForwardPass {
     /// floats valid until the next pass. With `cache`, each segment's keys and values are
     /// stored at their positions and attention also sees the positions stored earlier;
     /// without it every segment must start at position 0.
-    func run(_ batch: TokenBatch, cache: KeyValueCache?) throws(InferenceError) -> UnsafeMutablePointer<Float> {
+    ///
+    /// `layers` runs only some layers; `residual` (`rowCount × embeddingLength` floats) then
+    /// replaces the token embeddings as the stream entering the first of them.
+    func run(_ batch: TokenBatch, cache: KeyValueCache?, layers: Range<Int>? = nil,
+             residual: UnsafePointer<Float>? = nil) throws(InferenceError) -> UnsafeMutablePointer<Float> {
         let rows = batch.rowCount
         let width = hyper.embeddingLength
         let x = try workspace.floats(.residual, count: Workspace.product(rows, width, what: "activations"))
-        let tokenEmbedding = weights.tokenEmbedding
-        batch.tokens.withUnsafeBufferPointer { tokens in
-            parallel.forEachSlice(rows, grain: 4) { slice, _ in
-                for row in slice { tokenEmbedding.decodeRow(Int(tokens[row]), into: x + row * width) }
+        if let residual {
+            x.update(from: residual, count: rows * width)
+        } else {
+            let tokenEmbedding = weights.tokenEmbedding
+            batch.tokens.withUnsafeBufferPointer { tokens in
+                parallel.forEachSlice(rows, grain: 4) { slice, _ in
+                    for row in slice { tokenEmbedding.decodeRow(Int(tokens[row]), into: x + row * width) }
+                }
             }
         }
         let pairs = rope.dimensions / 2
@@ -29,7 +37,7 @@ struct ForwardPass {
         rope.table(positions: batch.positions, parallel: parallel, cos: cosines, sin: sines)
         let tables = RopeTables(cos: cosines, sin: sines, pairs: pairs)
 
-        for layer in 0 ..< hyper.layerCount {
+        for layer in layers ?? 0 ..< hyper.layerCount {
             try attentionBlock(layer, batch: batch, x: x, rope: tables, cache: cache)
             try feedForwardBlock(layer, rows: rows, x: x)
         }

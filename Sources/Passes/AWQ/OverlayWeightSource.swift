@@ -1,0 +1,38 @@
+import Inference
+
+/// A weight source that serves a few tensors from memory and the rest from another source:
+/// one layer's trial weights on top of the model.
+final class OverlayWeightSource: WeightSource, @unchecked Sendable {
+    // @unchecked: immutable after init.
+    let base: any WeightSource
+    private let overlay: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)]
+    var location: String { base.location }
+    var hyperParameters: ModelHyperParameters { base.hyperParameters }
+
+    init(base: any WeightSource, overlay: [String: (dimensions: [Int], values: [Float])]) {
+        self.base = base
+        var stored: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)] = [:]
+        for (name, entry) in overlay {
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: entry.values.count)
+            _ = buffer.initialize(from: entry.values)
+            stored[name] = (entry.dimensions, buffer)
+        }
+        self.overlay = stored
+    }
+
+    deinit {
+        for (_, entry) in overlay { entry.values.deallocate() }
+    }
+
+    func tensor(named name: String) throws(InferenceError) -> WeightTensor? {
+        if let entry = overlay[name] {
+            return WeightTensor(name: name, type: .f32, dimensions: entry.dimensions,
+                                bytes: UnsafeRawBufferPointer(entry.values))
+        }
+        return try base.tensor(named: name)
+    }
+
+    func releasePages(of name: String) {
+        if overlay[name] == nil { base.releasePages(of: name) }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Conversion
+import Foundation
+import Passes
+
+/// The compression passes `convert` and `quantize` share: AWQ scaling, and an importance matrix
+/// from a file or computed from calibration text on the fly.
+struct PassOptions: ParsableArguments {
+    @Flag(name: .long, help: """
+        Activation-aware scaling (AWQ) searched for each tensor's ggml type and folded into the weights;         calibrated on --calibration's text, or on the built-in corpus.
+        """)
+    var awq = false
+
+    @Option(name: .long, help: ArgumentHelp("Search the AWQ scales as if every matrix were this type (the written type still comes from --type).",
+                                            valueName: "type"))
+    var awqSearchType: String?
+
+    @Option(name: .long, help: ArgumentHelp("Importance matrix (llama-imatrix GGUF or legacy .dat) for the quantizer.",
+                                            valueName: "file"))
+    var imatrix: String?
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Compute an importance matrix from this calibration text (a .txt or .jsonl file, or a folder of them) \
+        and quantize with it. Without a value, use --calibration default for the built-in corpus.
+        """, valueName: "path"))
+    var calibration: String?
+
+    @Option(name: .long, help: "Calibration chunks to run (default: 100 for an importance matrix, 16 for AWQ).")
+    var chunks: Int?
+
+    @Option(name: [.customShort("c"), .long], help: "Calibration context length in tokens (default 512).")
+    var context: Int = 512
+
+    @Option(name: .long, help: ArgumentHelp("Also save the computed importance matrix here (GGUF).", valueName: "file"))
+    var imatrixOut: String?
+
+    func validate() throws {
+        if imatrix != nil, calibration != nil {
+            throw ValidationError("--imatrix and --calibration cannot be used together")
+        }
+        if imatrixOut != nil, calibration == nil {
+            throw ValidationError("--imatrix-out needs --calibration (it saves the matrix computed from it)")
+        }
+        if awqSearchType != nil, !awq { throw ValidationError("--awq-search-type needs --awq") }
+        if let awqSearchType, (try? TensorTypeOverride.writableType(named: awqSearchType, option: "--awq-search-type")) == nil {
+            throw ValidationError("--awq-search-type: unknown type '\(awqSearchType)'")
+        }
+        if let chunks, chunks < 1 { throw ValidationError("--chunks must be positive") }
+        guard context >= 16, context <= 1 << 20 else { throw ValidationError("-c must be in 16...1048576") }
+    }
+
+    /// The passes these options ask for.
+    func passes(selection: ImportanceSelection) throws -> [any ModelPass] {
+        var passes: [any ModelPass] = []
+        let corpus = calibration == "default" ? nil : calibration
+        if awq {
+            var pass = AWQPass(request: CalibrationRequest(corpusPath: corpus, chunkCount: chunks ?? 16,
+                                                          contextLength: context))
+            pass.searchType = try awqSearchType.map { try TensorTypeOverride.writableType(named: $0, option: "--awq-search-type") }
+            passes.append(pass)
+        }
+        var origin: ImportanceMatrixPass.Origin?
+        if let imatrix {
+            origin = .file(path: imatrix)
+        } else if calibration != nil {
+            origin = .calibration(CalibrationRequest(corpusPath: corpus, chunkCount: chunks ?? 100, contextLength: context))
+        }
+        if let origin {
+            var pass = ImportanceMatrixPass(origin: origin)
+            pass.selection = selection
+            pass.savePath = imatrixOut.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            passes.append(pass)
+        }
+        return passes
+    }
+}

@@ -146,11 +146,12 @@ for t in "${types[@]}"; do
         timed "convert-$t-$v" "$g" convert "$hf" -o "$f" --type "$t" --calibration default "${calibrated[@]}" \
           -q --force -t "$threads" ;;
       awq) label="ggufkit AWQ"
-        timed "convert-$t-$v" "$g" convert "$hf" -o "$f" --type "$t" --awq "${awq_args[@]}" "${calibrated[@]}" \
+        # AWQ's own calibration default (16 chunks of 512); the importance matrix keeps its 100.
+        timed "convert-$t-$v" "$g" convert "$hf" -o "$f" --type "$t" --awq "${awq_args[@]}" \
           -q --force -t "$threads" ;;
       awq-imatrix) label="ggufkit AWQ + imatrix"
         timed "convert-$t-$v" "$g" convert "$hf" -o "$f" --type "$t" --awq "${awq_args[@]}" \
-          --calibration default "${calibrated[@]}" -q --force -t "$threads" ;;
+          --calibration default -q --force -t "$threads" ;;
       llama) label="llama.cpp imatrix"
         timed "quantize-$t-$v" "$bin/llama-quantize" --imatrix "$work/llama.imatrix.gguf" "$work/f16.gguf" "$f" \
           "$t" "$threads"

@@ -107,13 +107,34 @@ public final class LlamaModel: @unchecked Sendable {
         guard layers.lowerBound >= 0, layers.upperBound <= hyper.layerCount else {
             throw InferenceError.invalidArgument("layers \(layers) outside 0..<\(hyper.layerCount)")
         }
-        for (index, sequence) in sequences.enumerated() {
-            try checkTokens(sequence, sequence: index, firstPosition: 0)
-        }
         let rows = sequences.reduce(0) { $0 + $1.count }
         let width = hyper.embeddingLength
         if let input, input.count != rows * width {
             throw InferenceError.invalidArgument("input has \(input.count) values, \(rows) × \(width) expected")
+        }
+        return try withContext(checking: sequences, tap: tap) {
+            var batch = TokenBatch()
+            for (index, sequence) in sequences.enumerated() {
+                batch.append(sequence: index, tokens: sequence, firstPosition: 0)
+            }
+            let x: UnsafeMutablePointer<Float>
+            if let input {
+                x = try input.withUnsafeBufferPointer { input in
+                    try pass.run(batch, cache: nil, layers: layers, residual: input.baseAddress)
+                }
+            } else {
+                x = try pass.run(batch, cache: nil, layers: layers)
+            }
+            return Array(UnsafeBufferPointer(start: x, count: rows * width))
+        }
+    }
+
+    /// Checks `sequences`' tokens, then runs `body` holding the model's lock, with `tap` seeing
+    /// the linear inputs.
+    private func withContext<Result>(checking sequences: [[Int32]], tap: (any ActivationTap)?,
+                                     _ body: () throws -> Result) throws -> Result {
+        for (index, sequence) in sequences.enumerated() {
+            try checkTokens(sequence, sequence: index, firstPosition: 0)
         }
         lock.lock()
         defer {
@@ -122,19 +143,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         context.claimBLAS()
         context.tap = tap
-        var batch = TokenBatch()
-        for (index, sequence) in sequences.enumerated() {
-            batch.append(sequence: index, tokens: sequence, firstPosition: 0)
-        }
-        let x: UnsafeMutablePointer<Float>
-        if let input {
-            x = try input.withUnsafeBufferPointer { input in
-                try pass.run(batch, cache: nil, layers: layers, residual: input.baseAddress)
-            }
-        } else {
-            x = try pass.run(batch, cache: nil, layers: layers)
-        }
-        return Array(UnsafeBufferPointer(start: x, count: rows * width))
+        return try body()
     }
 
     /// Checks the sequences, groups them into batches of at most
@@ -142,26 +151,18 @@ public final class LlamaModel: @unchecked Sendable {
     /// through every layer and hands `body` the final residual stream. Holds the model's lock.
     private func forEachBatch(of sequences: [[Int32]], tap: (any ActivationTap)? = nil,
                               _ body: (TokenBatch, UnsafeMutablePointer<Float>) throws -> Void) throws {
-        for (index, sequence) in sequences.enumerated() {
-            try checkTokens(sequence, sequence: index, firstPosition: 0)
-        }
-        lock.lock()
-        defer {
-            context.tap = nil
-            lock.unlock()
-        }
-        context.claimBLAS()
-        context.tap = tap
-        var next = 0
-        while next < sequences.count {
-            var batch = TokenBatch()
-            while next < sequences.count,
-                  batch.rowCount == 0 || batch.rowCount + sequences[next].count <= options.maxBatchTokens {
-                batch.append(sequence: next, tokens: sequences[next], firstPosition: 0)
-                next += 1
+        try withContext(checking: sequences, tap: tap) {
+            var next = 0
+            while next < sequences.count {
+                var batch = TokenBatch()
+                while next < sequences.count,
+                      batch.rowCount == 0 || batch.rowCount + sequences[next].count <= options.maxBatchTokens {
+                    batch.append(sequence: next, tokens: sequences[next], firstPosition: 0)
+                    next += 1
+                }
+                guard batch.rowCount > 0 else { continue }
+                try body(batch, try pass.run(batch, cache: nil))
             }
-            guard batch.rowCount > 0 else { continue }
-            try body(batch, try pass.run(batch, cache: nil))
         }
     }
 

@@ -39,7 +39,7 @@ public struct AWQPass: ModelPass {
         let tokenizer = try TokenizerFactory.make(metadata: model.metadata)
         let drawn = try request.drawChunks(tokenizer: tokenizer, log: context.log)
         let chunks = drawn.chunks
-        let base = try ViewWeightSource(view: model)
+        let base = try ViewWeightSource.make(view: model)
         let hyper = base.hyperParameters
         let options = InferenceOptions(threads: context.threads, weightCacheBytes: 1 << 30)
         let original = try LlamaModel(source: base, options: options)
@@ -111,11 +111,7 @@ public struct AWQPass: ModelPass {
                                                      type: searchType ?? context.plannedType(name, tensor.dimensions),
                                                      importance: importanceOf[name], product: product)
                 }
-                if case .huggingFace = model.source, let permutation = model.rowPermutations[name] {
-                    values = ViewWeightSource.huggingFaceOrder(values, dimensions: tensor.dimensions,
-                                                               permutation: permutation)
-                }
-                overlay[name] = (tensor.dimensions, values)
+                overlay[name] = (tensor.dimensions, ViewWeightSource.huggingFaceLayout(values, of: tensor, in: model))
             }
             let trial = try LlamaModel(source: OverlayWeightSource(base: base, overlay: overlay), options: options)
             stream = try trial.runLayers(layer ..< layer + 1, sequences: chunks, input: stream)

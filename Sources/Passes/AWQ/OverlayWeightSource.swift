@@ -7,10 +7,13 @@ final class OverlayWeightSource: WeightSource, @unchecked Sendable {
     let base: any WeightSource
     private let overlay: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)]
     var location: String { base.location }
-    var hyperParameters: ModelHyperParameters { base.hyperParameters }
+    let hyperParameters: ModelHyperParameters
 
-    init(base: any WeightSource, overlay: [String: (dimensions: [Int], values: [Float])]) {
+    /// `hyperParameters` replaces the base's (when tensors changed shape).
+    init(base: any WeightSource, overlay: [String: (dimensions: [Int], values: [Float])],
+         hyperParameters: ModelHyperParameters? = nil) {
         self.base = base
+        self.hyperParameters = hyperParameters ?? base.hyperParameters
         var stored: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)] = [:]
         for (name, entry) in overlay {
             let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: entry.values.count)

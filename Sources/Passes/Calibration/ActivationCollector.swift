@@ -42,6 +42,6 @@ public struct ActivationCollector {
     /// The inference core over `view` as it is now.
     public func model(for view: ModelView) throws -> LlamaModel {
         let options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
-        return try LlamaModel(source: try ViewWeightSource(view: view), options: options)
+        return try LlamaModel(source: try ViewWeightSource.make(view: view), options: options)
     }
 }

@@ -11,60 +11,36 @@ import Models
 /// safetensors or GGUF); replaced ones from the view's F32 values. A Hugging Face source keeps
 /// its Q/K rows in Hugging Face order (and half-split RoPE), so replaced Q/K tensors, which the
 /// view holds in llama.cpp's order, are put back into that order here.
-final class ViewWeightSource: WeightSource, @unchecked Sendable {
-    // @unchecked: immutable after init; the replaced buffers are written once, in init.
-    let base: any WeightSource
-    let hyperParameters: ModelHyperParameters
-    var location: String { base.location }
-    private let replaced: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)]
-
-    init(view: ModelView) throws {
+enum ViewWeightSource {
+    static func make(view: ModelView) throws -> OverlayWeightSource {
+        let base: any WeightSource
         switch view.source {
         case let .huggingFace(folder): base = try HuggingFaceWeightSource(directory: folder.directory)
         case let .gguf(file): base = try GGUFWeightSource(path: file.path)
         }
-        var hyper = base.hyperParameters
+        var hyper: ModelHyperParameters?
         if !view.replacedTensors.isEmpty {
             // Shapes may have changed (pruned heads): take them from the view's metadata, but keep
             // the base's RoPE layout, which matches the row order of the tensors served here.
-            let style = hyper.ropeStyle
-            hyper = try ModelHyperParameters(metadata: view.metadata, source: view.source.location)
-            hyper.ropeStyle = style
+            var fromView = try ModelHyperParameters(metadata: view.metadata, source: view.source.location)
+            fromView.ropeStyle = base.hyperParameters.ropeStyle
+            hyper = fromView
         }
-        hyperParameters = hyper
-        var replaced: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)] = [:]
+        var replaced: [String: (dimensions: [Int], values: [Float])] = [:]
         for name in view.replacedTensors.sorted() {
             guard let tensor = view.tensor(named: name) else { continue }
-            var values = try view.floats(of: name)
-            if case .huggingFace = view.source, let permutation = view.rowPermutations[name] {
-                values = Self.huggingFaceOrder(values, dimensions: tensor.dimensions, permutation: permutation)
-            }
-            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: values.count)
-            _ = buffer.initialize(from: values)
-            replaced[name] = (tensor.dimensions, buffer)
+            replaced[name] = (tensor.dimensions, try huggingFaceLayout(view.floats(of: name), of: tensor, in: view))
         }
-        self.replaced = replaced
+        return OverlayWeightSource(base: base, overlay: replaced, hyperParameters: hyper)
     }
 
-    deinit {
-        for (_, entry) in replaced { entry.values.deallocate() }
-    }
-
-    func tensor(named name: String) throws(InferenceError) -> WeightTensor? {
-        if let entry = replaced[name] {
-            return WeightTensor(name: name, type: .f32, dimensions: entry.dimensions,
-                                bytes: UnsafeRawBufferPointer(entry.values))
+    /// `values` of `tensor` in the row order the view's source serves (llama.cpp's Q/K row order
+    /// undone for a Hugging Face source).
+    static func huggingFaceLayout(_ values: [Float], of tensor: PlannedTensor, in view: ModelView) -> [Float] {
+        guard case .huggingFace = view.source, let permutation = view.rowPermutations[tensor.ggufName] else {
+            return values
         }
-        return try base.tensor(named: name)
-    }
-
-    func releasePages(of name: String) {
-        if replaced[name] == nil { base.releasePages(of: name) }
-    }
-
-    /// Undoes llama.cpp's Q/K row order (rows of a matrix, elements of a bias vector).
-    static func huggingFaceOrder(_ values: [Float], dimensions: [Int], permutation: RowPermutation) -> [Float] {
-        let rowLength = dimensions.count == 1 ? 1 : dimensions[0]
+        let rowLength = tensor.dimensions.count == 1 ? 1 : tensor.dimensions[0]
         let rows = values.count / max(rowLength, 1)
         var result = values
         for row in 0 ..< rows {

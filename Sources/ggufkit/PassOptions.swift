@@ -6,9 +6,7 @@ import Passes
 /// The compression passes `convert` and `quantize` share: AWQ scaling, and an importance matrix
 /// from a file or computed from calibration text on the fly.
 struct PassOptions: ParsableArguments {
-    @Flag(name: .long, help: """
-        Activation-aware scaling (AWQ) searched for each tensor's ggml type and folded into the weights;         calibrated on --calibration's text, or on the built-in corpus.
-        """)
+    @Flag(name: .long, help: "Activation-aware scaling (AWQ), searched for each tensor's ggml type and folded into the weights; calibrated on --calibration's text, or on the built-in corpus.")
     var awq = false
 
     @Option(name: .long, help: ArgumentHelp("Search the AWQ scales as if every matrix were this type (the written type still comes from --type).",
@@ -19,10 +17,8 @@ struct PassOptions: ParsableArguments {
                                             valueName: "file"))
     var imatrix: String?
 
-    @Option(name: .long, help: ArgumentHelp("""
-        Compute an importance matrix from this calibration text (a .txt or .jsonl file, or a folder of them) \
-        and quantize with it. Without a value, use --calibration default for the built-in corpus.
-        """, valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Compute an importance matrix from this calibration text (a .txt or .jsonl file, a folder of them, or 'default' for the built-in corpus) and quantize with it.",
+                                            valueName: "path"))
     var calibration: String?
 
     @Option(name: .long, help: "Calibration chunks to run (default: 100 for an importance matrix, 16 for AWQ).")

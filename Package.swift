@@ -35,6 +35,7 @@ let package = Package(
         ]),
         .target(name: "Passes", dependencies: [
             "Conversion", "Inference", "ImportanceMatrix", "Calibration", "GGUF", "Models", "Tokenizers", "Quantization",
+            "FileSupport",
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
@@ -54,7 +55,8 @@ let package = Package(
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors", "Models", "Tokenizers",
                                                            "Passes", "ImportanceMatrix", "Quantization", "TestSupport"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "PassesTests", dependencies: ["Passes", "Conversion", "Inference", "GGUF", "TestSupport"]),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "Conversion", "Inference", "GGUF", "Calibration",
+                                                        "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion",
                                                           "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),

@@ -16,6 +16,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
     case passRequiresFullPrecision(pass: String, source: String)
     case passBrokeContract(pass: String, change: String)
     case importanceMissing(tensor: String, type: String)
+    /// The temporary file that holds values computed by passes could not be created or written.
+    case scratchFailed(directory: String, reason: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
         case let .importanceMissing(tensor, type):
             return "tensor \(tensor): the importance matrix has no entry for it, and \(type) in this file type "
                 + "needs one"
+        case let .scratchFailed(directory, reason):
+            return "\(directory): cannot write the temporary file for values computed by passes: \(reason)"
         case let .passBrokeContract(pass, change):
             return "internal error: pass \(pass) changed \(change), which it does not declare"
         }

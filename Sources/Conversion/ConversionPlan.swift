@@ -11,6 +11,9 @@ public enum TensorSource: Sendable {
     case gguf(info: GGUFTensorInfo, path: String)
     /// Values the converter computes (RoPE frequency factors).
     case generated(values: [Float])
+    /// Values a pass computed, in a memory-mapped scratch file; `permutation` as for
+    /// `checkpoint` (the values are kept in the source's row order).
+    case computed(values: ScratchValues, permutation: RowPermutation?)
 }
 
 /// One tensor of the output file: its name, shape, type and origin.
@@ -40,6 +43,7 @@ public struct PlannedTensor: Sendable {
         case let .checkpoint(info, _): return info.filePath
         case let .gguf(_, path): return path
         case .generated: return "(generated)"
+        case .computed: return "(computed by a pass)"
         }
     }
 
@@ -48,7 +52,7 @@ public struct PlannedTensor: Sendable {
         switch source {
         case let .checkpoint(info, _): return TensorEncoder.sourceType(info.dtype)
         case let .gguf(info, _): return info.type
-        case .generated: return .f32
+        case .generated, .computed: return .f32
         }
     }
 
@@ -58,6 +62,7 @@ public struct PlannedTensor: Sendable {
         case let .checkpoint(info, _): return info.byteCount
         case let .gguf(info, _): return info.byteCount
         case let .generated(values): return values.count * 4
+        case let .computed(values, _): return values.count * 4
         }
     }
 

@@ -47,6 +47,7 @@ public struct TensorEncoder: Sendable {
         }
         var permutation: RowPermutation?
         if case let .checkpoint(_, p) = tensor.source { permutation = p }
+        if case let .computed(_, p) = tensor.source { permutation = p }
         try encode(tensor, sourceBytes: sourceBytes, sourceType: sourceType, permutation: permutation,
                    encoder: encoder, rowBytes: rowBytes, sink: sink)
     }
@@ -148,6 +149,9 @@ public struct TensorEncoder: Sendable {
                 // not where a Q/K permutation moved it.
                 var sourceRow = row
                 if case let .checkpoint(_, permutation?) = tensor.source {
+                    sourceRow = permutation.sourceRow(forOutputRow: row, rowCount: rowCount)
+                }
+                if case let .computed(_, permutation?) = tensor.source {
                     sourceRow = permutation.sourceRow(forOutputRow: row, rowCount: rowCount)
                 }
                 throw ConversionError.nonFiniteValue(tensor: tensor.sourceName, file: tensor.sourceFile,

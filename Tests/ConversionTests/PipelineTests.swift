@@ -40,6 +40,22 @@ struct ShrinkFeedForwardPass: ModelPass {
     }
 }
 
+/// Doubles every attention query and key matrix: shapes unchanged, rows permuted by the
+/// converter, so the values must reach the file in llama.cpp's row order.
+struct DoubleQueryKeyPass: ModelPass {
+    var name: String { "double-qk" }
+    var stage: PassStage { .scaling }
+    var requirements: PassRequirements { .fullPrecisionWeights }
+    var effects: PassEffects { .tensorData }
+
+    func apply(to model: inout ModelView, context: PassContext) throws -> PassOutcome {
+        for tensor in model.tensors where tensor.ggufName.hasSuffix("attn_q.weight") || tensor.ggufName.hasSuffix("attn_k.weight") {
+            try model.replace(tensor.ggufName, values: model.floats(of: tensor.ggufName).map { $0 * 2 })
+        }
+        return PassOutcome()
+    }
+}
+
 /// Records when it ran; optionally changes metadata it does not declare.
 struct RecordingPass: ModelPass {
     var name: String
@@ -148,5 +164,44 @@ struct PipelineTests {
         try Converter.convert(options(folder, f32, .f32))
         try Requantizer.quantize(inputPath: f32, options("", output, .q4_0), passes: [ShrinkFeedForwardPass(keep: 32)])
         #expect(try GGUFFile(path: output).tensor(named: "blk.0.ffn_up.weight")?.dimensions == [64, 32])
+    }
+
+    @Test("replaced Q/K tensors keep llama.cpp's row order, and the scratch file leaves nothing behind")
+    func permutedReplacement() throws {
+        let scratch = try TemporaryDirectory()
+        let model = TinyModel.llama
+        let folder = scratch.file("model")
+        try model.write(to: folder)
+        let out = scratch.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let plainPath = out + "/plain.gguf", doubledPath = out + "/doubled.gguf"
+        try Converter.convert(options(folder, plainPath, .f32))
+        try Converter.convert(options(folder, doubledPath, .f32), passes: [DoubleQueryKeyPass()])
+        let plain = try GGUFFile(path: plainPath), doubled = try GGUFFile(path: doubledPath)
+        for info in plain.tensors {
+            let values = try #require(plain.values(of: info.name))
+            let expected = info.name.hasSuffix("attn_q.weight") || info.name.hasSuffix("attn_k.weight")
+                ? values.map { $0 * 2 } : values
+            #expect(doubled.values(of: info.name) == expected, "\(info.name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["doubled.gguf", "plain.gguf"])
+    }
+
+    @Test("a scratch folder that cannot be written is named in the error")
+    func scratchFailure() throws {
+        let scratch = try TemporaryDirectory()
+        let folder = scratch.file("model")
+        try TinyModel.llama.write(to: folder)
+        var view = try ModelPipeline.view(of: .huggingFace(HFModelFolder(directory: folder)),
+                                          options: options(folder, scratch.file("x.gguf"), .f32))
+        view.scratchDirectory = scratch.file("missing")
+        let name = try #require(view.tensors.first { $0.dimensions.count == 2 }).ggufName
+        let values = try view.floats(of: name)
+        #expect {
+            try view.replace(name, values: values)
+        } throws: { error in
+            guard case let .scratchFailed(directory, _) = error as? ConversionError else { return false }
+            return directory == scratch.file("missing")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Calibration
 import Conversion
 import Foundation
 import GGUF
@@ -113,5 +114,36 @@ struct AWQPassTests {
             try Requantizer.quantize(inputPath: scratch.file("q8.gguf"), requantize, passes: [Self.awq()])
         }
         #expect(!fileExists(scratch.file("out.gguf")))
+    }
+
+    @Test("a corpus shorter than asked is used with a warning; an empty one is an error")
+    func shortCorpus() throws {
+        guard let stories = References.stories260K() else { return }
+        let scratch = try TemporaryDirectory()
+        let corpus = scratch.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        let story = "Once upon a time there was a little girl named Lily. She liked to play in the park with her dog. "
+        try String(repeating: story, count: 8).write(toFile: corpus + "/story.txt", atomically: true, encoding: .utf8)
+        let log = LogLines()
+        var pass = AWQPass(request: CalibrationRequest(corpusPath: corpus, chunkCount: 50, contextLength: 64))
+        pass.grid = 4
+        var options = ConversionOptions(modelDirectory: stories, outputPath: scratch.file("short.gguf"))
+        options.fileType = .q4_0
+        options.log = { log.append($0) }
+        try Converter.convert(options, passes: [pass])
+        let warning = log.lines.first { $0.hasPrefix("warning: calibration: 50 chunks asked for") }
+        #expect(warning != nil, "log: \(log.lines)")
+        let chunks = try GGUFFile(path: scratch.file("short.gguf")).metadata["ggufkit.awq.chunks"]?.intValue ?? 0
+        #expect(chunks >= 1 && chunks < 50)
+
+        let empty = scratch.file("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try "".write(toFile: empty + "/nothing.txt", atomically: true, encoding: .utf8)
+        options.outputPath = scratch.file("empty.gguf")
+        #expect(throws: CalibrationError.emptyCorpus(path: empty)) {
+            try Converter.convert(options, passes: [AWQPass(request: CalibrationRequest(corpusPath: empty, chunkCount: 4,
+                                                                                        contextLength: 64))])
+        }
+        #expect(!fileExists(scratch.file("empty.gguf")))
     }
 }

@@ -9,6 +9,8 @@ public enum ModelPipeline {
     public static func run(_ source: ModelSource, passes: [any ModelPass] = [],
                            options: ConversionOptions) throws -> ConversionSummary {
         var view = try openView(source, options: options)
+        let outputFolder = (options.outputPath as NSString).deletingLastPathComponent
+        view.scratchDirectory = outputFolder.isEmpty ? "." : outputFolder
         // The policy as it will be applied, for passes that measure the encoding actually written.
         var provisional = ModelShapeInfo(metadata: view.metadata, tiedEmbeddings: view.tensor(named: "output.weight") == nil)
         provisional.hasImportanceMatrix = passes.contains { $0.stage == .importance }

@@ -24,6 +24,10 @@ public struct ModelView: @unchecked Sendable {
     /// The Q/K row permutation each Hugging Face tensor gets on its way to llama.cpp's order
     /// (values from ``floats(of:)`` already have it applied).
     public let rowPermutations: [String: RowPermutation]
+    /// Where values computed by passes are kept (memory-mapped) until written: the output's
+    /// folder, which has room for the output, rather than a `/tmp` that may be RAM.
+    public var scratchDirectory: String = NSTemporaryDirectory()
+    private var scratch: ScratchFile?
 
     init(source: ModelSource, metadata: GGUFMetadata, tensors: [PlannedTensor]) {
         self.source = source
@@ -54,7 +58,8 @@ public struct ModelView: @unchecked Sendable {
     }
 
     /// The tensor's values as F32 in GGUF layout (rows of `rowLength`, Q/K rows already in
-    /// llama.cpp's order), decoded from wherever they currently are.
+    /// llama.cpp's order), decoded from wherever they currently are; the source's pages are
+    /// released afterwards.
     public func floats(of name: String) throws -> [Float] {
         guard let tensor = tensor(named: name) else {
             throw ConversionError.missingTensor(tensor: name, directory: source.location)
@@ -70,11 +75,18 @@ public struct ModelView: @unchecked Sendable {
         try encoder.encode(f32, sourceBytes: bytes, sourceType: type) { chunk in
             values.append(contentsOf: chunk.bindMemory(to: Float.self))
         }
+        // The values are copied out: a pass that reads every tensor once must not keep the
+        // whole model's file pages resident.
+        release(tensor)
         return values
     }
 
     /// Replaces a tensor's values (and, for passes that change shapes, its dimensions, GGUF
     /// order). The writer then encodes these values instead of the source's.
+    ///
+    /// The values go to a memory-mapped scratch file, not RAM. A Hugging Face Q/K tensor whose
+    /// shape is unchanged is kept in the checkpoint's row order, so calibration reads it in
+    /// place (``storedValues(of:)``) and the writer permutes it as it does the checkpoint's.
     public mutating func replace(_ name: String, values: [Float], dimensions: [Int]? = nil) throws {
         guard let index = tensors.firstIndex(where: { $0.ggufName == name }) else {
             throw ConversionError.missingTensor(tensor: name, directory: source.location)
@@ -84,9 +96,42 @@ public struct ModelView: @unchecked Sendable {
             throw ConversionError.invalidOption(
                 "tensor \(name): \(values.count) values do not fill shape \(dims)")
         }
-        tensors[index].source = .generated(values: values)
+        if scratch == nil { scratch = try ScratchFile(directory: scratchDirectory) }
+        var permutation: RowPermutation?
+        if case .huggingFace = source, let rows = rowPermutations[name], dims == tensors[index].dimensions {
+            permutation = rows
+        }
+        var stored = values
+        if permutation != nil { stored = sourceRowOrder(values, of: tensors[index]) }
+        let computed = try stored.withUnsafeBufferPointer { try scratch!.store($0) }
+        tensors[index].source = .computed(values: computed, permutation: permutation)
         tensors[index].dimensions = dims
         replacedTensors.insert(name)
+    }
+
+    /// A replaced tensor's values as they are kept: F32, in the source's row order when
+    /// `inSourceOrder`, else in GGUF order.
+    public func storedValues(of name: String) -> (values: ScratchValues, inSourceOrder: Bool)? {
+        guard case let .computed(values, permutation) = tensor(named: name)?.source else { return nil }
+        return (values, permutation != nil)
+    }
+
+    /// `values` (GGUF order) put back into the row order of a Hugging Face source, which keeps
+    /// Q/K rows unpermuted; other sources and tensors are returned as they are.
+    public func sourceRowOrder(_ values: [Float], of tensor: PlannedTensor) -> [Float] {
+        guard case .huggingFace = source, let permutation = rowPermutations[tensor.ggufName] else {
+            return values
+        }
+        let rowLength = tensor.dimensions.count == 1 ? 1 : tensor.dimensions[0]
+        let rows = values.count / max(rowLength, 1)
+        var result = values
+        for row in 0 ..< rows {
+            let target = permutation.sourceRow(forOutputRow: row, rowCount: rows)
+            for column in 0 ..< rowLength {
+                result[target * rowLength + column] = values[row * rowLength + column]
+            }
+        }
+        return result
     }
 
     /// Sets the per-column importance the quantizer weights each row's error by.
@@ -112,6 +157,8 @@ public struct ModelView: @unchecked Sendable {
             return (try folder.checkpoint.data(named: info.name), type)
         case let (.gguf(info, _), .gguf(file)):
             return (file.data(for: info), info.type)
+        case let (.computed(values, _), _):
+            return (values.bytes, .f32)
         case (.generated, _):
             return (UnsafeRawBufferPointer(start: nil, count: 0), .f32)
         default:
@@ -126,6 +173,8 @@ public struct ModelView: @unchecked Sendable {
             folder.checkpoint.advise(named: info.name, willNeed: false)
         case let (.gguf(info, _), .gguf(file)):
             file.advise(info, willNeed: false)
+        case let (.computed(values, _), _):
+            values.releasePages()
         default:
             break
         }

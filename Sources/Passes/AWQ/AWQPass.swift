@@ -1,4 +1,5 @@
 import Conversion
+import FileSupport
 import Foundation
 import GGUF
 import Inference
@@ -41,7 +42,10 @@ public struct AWQPass: ModelPass {
         let chunks = drawn.chunks
         let base = try ViewWeightSource.make(view: model)
         let hyper = base.hyperParameters
-        let options = InferenceOptions(threads: context.threads, weightCacheBytes: 1 << 30)
+        // No weight cache for the original: it never evicts, so it would hold the first layers'
+        // decoded weights for the whole run; decoding each layer once per chunk costs far less
+        // than the search.
+        let options = InferenceOptions(threads: context.threads, weightCacheBytes: 0)
         let original = try LlamaModel(source: base, options: options)
         var search = ScaleSearch(grid: grid, errorRows: errorRows, product: product)
         search.importanceWeighted = context.importanceFollows
@@ -98,14 +102,18 @@ public struct AWQPass: ModelPass {
             for name in names.sorted() where current[name] != nil {
                 try model.replace(name, values: current[name]!)
             }
+            var memory = String(format: ", peak RSS %.2f GB", Double(ProcessMemory.peakResidentBytes) / 1e9)
+            if let resident = ProcessMemory.residentBytes {
+                memory = String(format: ", RSS %.2f GB", Double(resident) / 1e9) + memory
+            }
             context.log("awq: layer \(layer + 1)/\(hyper.layerCount): " + summary.joined(separator: ", ")
-                + String(format: " (%.0f s)", Date().timeIntervalSince(start)))
+                + String(format: " (%.0f s", Date().timeIntervalSince(start)) + memory + ")")
 
             // The next layer sees this one as the file will hold it: scaled, then rounded.
             var overlay: [String: (dimensions: [Int], values: [Float])] = [:]
             for name in names.sorted() {
                 let tensor = try requireTensor(name, in: model)
-                var values = current[name]!
+                var values = current.removeValue(forKey: name)!
                 if tensor.dimensions.count >= 2 {
                     values = FakeQuantizer.roundTrip(values, rows: tensor.rowCount, columns: tensor.rowLength,
                                                      type: searchType ?? context.plannedType(name, tensor.dimensions),

@@ -1,3 +1,4 @@
+import Conversion
 import Inference
 
 /// A weight source that serves a few tensors from memory and the rest from another source:
@@ -6,13 +7,17 @@ final class OverlayWeightSource: WeightSource, @unchecked Sendable {
     // @unchecked: immutable after init.
     let base: any WeightSource
     private let overlay: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)]
+    private let mapped: [String: (dimensions: [Int], values: ScratchValues)]
     var location: String { base.location }
     let hyperParameters: ModelHyperParameters
 
-    /// `hyperParameters` replaces the base's (when tensors changed shape).
+    /// `overlay` is copied; `mapped` values are served in place. `hyperParameters` replaces the
+    /// base's (when tensors changed shape).
     init(base: any WeightSource, overlay: [String: (dimensions: [Int], values: [Float])],
+         mapped: [String: (dimensions: [Int], values: ScratchValues)] = [:],
          hyperParameters: ModelHyperParameters? = nil) {
         self.base = base
+        self.mapped = mapped
         self.hyperParameters = hyperParameters ?? base.hyperParameters
         var stored: [String: (dimensions: [Int], values: UnsafeMutableBufferPointer<Float>)] = [:]
         for (name, entry) in overlay {
@@ -32,10 +37,14 @@ final class OverlayWeightSource: WeightSource, @unchecked Sendable {
             return WeightTensor(name: name, type: .f32, dimensions: entry.dimensions,
                                 bytes: UnsafeRawBufferPointer(entry.values))
         }
+        if let entry = mapped[name] {
+            return WeightTensor(name: name, type: .f32, dimensions: entry.dimensions, bytes: entry.values.bytes)
+        }
         return try base.tensor(named: name)
     }
 
     func releasePages(of name: String) {
-        if overlay[name] == nil { base.releasePages(of: name) }
+        if overlay[name] != nil { return }
+        if let entry = mapped[name] { entry.values.releasePages() } else { base.releasePages(of: name) }
     }
 }

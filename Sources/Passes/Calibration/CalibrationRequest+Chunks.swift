@@ -25,6 +25,7 @@ extension CalibrationRequest {
                                                             contextLength: contextLength,
                                                             chunkLimit: chunkCount == .max ? nil : chunkCount, bos: bos)
             log("calibration: \(chunks.count) chunks of \(contextLength) tokens from \(path)")
+            if chunkCount != .max { warnIfShort(chunks.count, asked: chunkCount, source: path, log: log) }
             return (chunks.map(\.tokens), [path])
         }
         let corpus: CalibrationCorpus
@@ -41,7 +42,15 @@ extension CalibrationRequest {
         let sources = Set(chunks.map(\.source)).count
         log("calibration: \(chunks.count) chunks of up to \(contextLength) tokens from \(sources) files of "
             + corpus.origin)
+        warnIfShort(chunks.count, asked: count, source: corpus.origin, log: log)
         return (chunks.map(\.tokens), [corpus.origin])
+    }
+
+    /// A corpus too short for the chunks asked for is used as it is, with a warning: fewer
+    /// chunks still calibrate, only with more noise.
+    private func warnIfShort(_ drawn: Int, asked: Int, source: String, log: (String) -> Void) {
+        guard drawn < asked else { return }
+        log("warning: calibration: \(asked) chunks asked for, but \(source) gives only \(drawn); using \(drawn)")
     }
 
     /// Chunks drawn from a corpus when no count is given (about 50,000 tokens at 512 per chunk).

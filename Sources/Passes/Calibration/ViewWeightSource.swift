@@ -8,7 +8,7 @@ import Models
 /// the model as the earlier passes left it.
 ///
 /// Tensors no pass replaced are served from the original source without copying (memory-mapped
-/// safetensors or GGUF); replaced ones from the view's F32 values. A Hugging Face source keeps
+/// safetensors or GGUF); replaced ones from the view's memory-mapped F32 values. A Hugging Face source keeps
 /// its Q/K rows in Hugging Face order (and half-split RoPE), so replaced Q/K tensors, which the
 /// view holds in llama.cpp's order, are put back into that order here.
 enum ViewWeightSource {
@@ -27,28 +27,24 @@ enum ViewWeightSource {
             hyper = fromView
         }
         var replaced: [String: (dimensions: [Int], values: [Float])] = [:]
+        var mapped: [String: (dimensions: [Int], values: ScratchValues)] = [:]
         for name in view.replacedTensors.sorted() {
             guard let tensor = view.tensor(named: name) else { continue }
+            // Served in place when already in the source's row order: no copy of a whole model.
+            let reordered: Bool
+            if case .huggingFace = view.source { reordered = view.rowPermutations[name] != nil } else { reordered = false }
+            if let stored = view.storedValues(of: name), stored.inSourceOrder || !reordered {
+                mapped[name] = (tensor.dimensions, stored.values)
+                continue
+            }
             replaced[name] = (tensor.dimensions, try huggingFaceLayout(view.floats(of: name), of: tensor, in: view))
         }
-        return OverlayWeightSource(base: base, overlay: replaced, hyperParameters: hyper)
+        return OverlayWeightSource(base: base, overlay: replaced, mapped: mapped, hyperParameters: hyper)
     }
 
     /// `values` of `tensor` in the row order the view's source serves (llama.cpp's Q/K row order
     /// undone for a Hugging Face source).
     static func huggingFaceLayout(_ values: [Float], of tensor: PlannedTensor, in view: ModelView) -> [Float] {
-        guard case .huggingFace = view.source, let permutation = view.rowPermutations[tensor.ggufName] else {
-            return values
-        }
-        let rowLength = tensor.dimensions.count == 1 ? 1 : tensor.dimensions[0]
-        let rows = values.count / max(rowLength, 1)
-        var result = values
-        for row in 0 ..< rows {
-            let target = permutation.sourceRow(forOutputRow: row, rowCount: rows)
-            for column in 0 ..< rowLength {
-                result[target * rowLength + column] = values[row * rowLength + column]
-            }
-        }
-        return result
+        view.sourceRowOrder(values, of: tensor)
     }
 }

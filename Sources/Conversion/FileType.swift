@@ -15,6 +15,9 @@ public enum FileType: String, CaseIterable, Sendable {
     case q4_k_s, q4_k_m
     case q5_k_s, q5_k_m
     case q6_k
+    /// Non-linear 4-bit levels: IQ4_NL blocks of 32 (Q4_0's size), IQ4_XS super-blocks of 256
+    /// with 6-bit block scales (4.25 bits per weight).
+    case iq4_nl, iq4_xs
     /// Keeps the checkpoint's own float type (conversion only).
     case auto
 
@@ -51,6 +54,8 @@ public enum FileType: String, CaseIterable, Sendable {
         case .q5_k_s: .mostlyQ5_K_S
         case .q5_k_m: .mostlyQ5_K_M
         case .q6_k: .mostlyQ6_K
+        case .iq4_nl: .mostlyIQ4_NL
+        case .iq4_xs: .mostlyIQ4_XS
         }
     }
 
@@ -70,6 +75,8 @@ public enum FileType: String, CaseIterable, Sendable {
         case .q4_k_s, .q4_k_m: .q4_K
         case .q5_k_s, .q5_k_m: .q5_K
         case .q6_k: .q6_K
+        case .iq4_nl: .iq4_nl
+        case .iq4_xs: .iq4_xs
         }
     }
 

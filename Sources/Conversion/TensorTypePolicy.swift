@@ -129,7 +129,8 @@ public struct TensorTypePolicy: Sendable {
     }
 
     /// Row lengths must be whole blocks. A 256-wide K-quant falls back to the 32-wide legacy
-    /// format of similar size (as llama.cpp does); if even 32 does not divide the row, F16.
+    /// format of similar size, IQ4_XS to IQ4_NL (as llama.cpp does); if even 32 does not divide
+    /// the row, F16.
     public static func compatible(_ type: GGMLType, rowLength: Int) -> Decision {
         guard rowLength % type.blockSize != 0 else { return Decision(type: type) }
         var fallback: GGMLType
@@ -138,6 +139,7 @@ public struct TensorTypePolicy: Sendable {
         case .q4_K: fallback = .q5_0
         case .q5_K: fallback = .q5_1
         case .q6_K: fallback = .q8_0
+        case .iq4_xs: fallback = .iq4_nl
         default: fallback = type
         }
         if rowLength % fallback.blockSize != 0 { fallback = .f16 }
@@ -172,6 +174,7 @@ public struct TensorTypePolicy: Sendable {
             case .q3_k_l: type = .q5_K
             case .q4_k_m, .q5_k_m: if Self.useMoreBits(i, layers) { type = .q6_K }
             case .q4_k_s: if i < 4 { type = .q5_K }
+            case .iq4_nl, .iq4_xs: if model.gqaRatio >= 4 { type = .q5_K }
             default: break
             }
             // 70B models share each V head across 8 query heads: a small tensor worth more bits.
@@ -185,6 +188,7 @@ public struct TensorTypePolicy: Sendable {
             case .q3_k_l: return .q5_K
             case .q4_k_m, .q5_k_m: return Self.useMoreBits(i, layers) ? .q6_K : base
             case .q4_k_s: return i < layers / 8 ? .q5_K : base
+            case .iq4_nl, .iq4_xs: return !model.hasImportanceMatrix && i < layers / 8 ? .q5_K : base
             // With an importance matrix llama.cpp shields the first layers' ffn_down; without one
             // it keeps Q4_0/Q5_0 so plain runs reproduce older files.
             case .q4_0 where model.hasImportanceMatrix && i < layers / 8: return .q4_1

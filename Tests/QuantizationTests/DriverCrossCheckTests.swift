@@ -13,7 +13,8 @@ import TestSupport
                                            "set GGUFKIT_QUANT_DRIVER to scripts/make-quant-goldens.sh's quantdriver to run"))
 struct DriverCrossCheckTests {
 
-    static let blockTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    /// Every registered block format: a new format is checked as soon as it is registered.
+    static let blockTypes: [GGMLType] = QuantFormats.all.map(\.type).filter(\.isQuantized)
 
     /// Rows mixing the distributions that stress different branches of the searches.
     static func rows(count: Int, rowLength: Int, seed: UInt64) -> [Float] {

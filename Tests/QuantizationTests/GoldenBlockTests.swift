@@ -6,7 +6,8 @@ import Testing
 /// gguf-py's dequantizers, for every block format and every golden input case.
 @Suite("Golden blocks")
 struct GoldenBlockTests {
-    static let blockTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    /// Every registered block format: a new format is checked as soon as it is registered.
+    static let blockTypes: [GGMLType] = QuantFormats.all.map(\.type).filter(\.isQuantized)
     static let golden = GoldenData.shared
 
     @Test("golden files load and list every block format")

@@ -6,7 +6,7 @@
 // implementation can be checked byte for byte against the real thing.
 //
 // usage: quantdriver TYPE ROW_LENGTH INPUT.f32 IMPORTANCE.f32|- OUTPUT.bin
-//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K.
+//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq4_nl iq4_xs.
 //   IMPORTANCE holds ROW_LENGTH floats, or "-" for none.
 
 #include <stdarg.h>
@@ -29,6 +29,8 @@ size_t quantize_q3_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q4_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q5_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q6_K(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq4_nl(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq4_xs(const float *, void *, int64_t, int64_t, const float *);
 
 struct format {
     const char * name;
@@ -49,6 +51,8 @@ static const struct format formats[] = {
     { "q4_K", GGML_TYPE_Q4_K, 256, 144, quantize_q4_K },
     { "q5_K", GGML_TYPE_Q5_K, 256, 176, quantize_q5_K },
     { "q6_K", GGML_TYPE_Q6_K, 256, 210, quantize_q6_K },
+    { "iq4_nl", GGML_TYPE_IQ4_NL, 32, 18, quantize_iq4_nl },
+    { "iq4_xs", GGML_TYPE_IQ4_XS, 256, 136, quantize_iq4_xs },
 };
 
 static const struct format * find_format_by_type(enum ggml_type type) {

@@ -6,7 +6,7 @@ import TestSupport
 @Suite("Format registry")
 struct QuantFormatsTests {
     static let supported: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0,
-                                        .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs]
+                                        .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq2_xxs, .iq2_xs, .iq4_nl, .iq4_xs]
 
     @Test("every supported type has exactly one registered format", arguments: supported)
     func registered(type: GGMLType) throws {
@@ -17,7 +17,7 @@ struct QuantFormatsTests {
 
     @Test("types without an encoder are not registered")
     func unsupported() {
-        #expect(QuantFormats.format(for: .iq2_xxs) == nil)
+        #expect(QuantFormats.format(for: .tq1_0) == nil)
         #expect(QuantFormats.format(for: .q8_1) == nil)
         #expect(QuantFormats.all.count == Self.supported.count)
     }

@@ -109,7 +109,7 @@ struct RowQuantizerTests {
         #expect(throws: QuantizationError.self) {
             _ = try quantizer.dequantize([UInt8](repeating: 0, count: 35), rowLength: 32)
         }
-        #expect(throws: QuantizationError.unsupportedType(.iq2_xxs)) { _ = try RowQuantizer(type: .iq2_xxs) }
+        #expect(throws: QuantizationError.unsupportedType(.tq1_0)) { _ = try RowQuantizer(type: .tq1_0) }
     }
 
     @Test("empty tensors encode to nothing")

@@ -6,7 +6,7 @@
 // implementation can be checked byte for byte against the real thing.
 //
 // usage: quantdriver TYPE ROW_LENGTH INPUT.f32 IMPORTANCE.f32|- OUTPUT.bin
-//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq4_nl iq4_xs.
+//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq2_xxs iq2_xs iq4_nl iq4_xs.
 //   IMPORTANCE holds ROW_LENGTH floats, or "-" for none.
 
 #include <stdarg.h>
@@ -29,6 +29,9 @@ size_t quantize_q3_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q4_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q5_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q6_K(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq2_xxs(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq2_xs(const float *, void *, int64_t, int64_t, const float *);
+void iq2xs_init_impl(enum ggml_type type);
 size_t quantize_iq4_nl(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_iq4_xs(const float *, void *, int64_t, int64_t, const float *);
 
@@ -38,6 +41,9 @@ struct format {
     int block_elements;
     int block_bytes;
     quantize_fn quantize;
+    // ggml refuses these without importance; "-" then means all-ones weights, which is what
+    // ggufkit's encoders use when given none.
+    int needs_importance;
 };
 
 static const struct format formats[] = {
@@ -51,6 +57,8 @@ static const struct format formats[] = {
     { "q4_K", GGML_TYPE_Q4_K, 256, 144, quantize_q4_K },
     { "q5_K", GGML_TYPE_Q5_K, 256, 176, quantize_q5_K },
     { "q6_K", GGML_TYPE_Q6_K, 256, 210, quantize_q6_K },
+    { "iq2_xxs", GGML_TYPE_IQ2_XXS, 256, 66, quantize_iq2_xxs, 1 },
+    { "iq2_xs", GGML_TYPE_IQ2_XS, 256, 74, quantize_iq2_xs, 1 },
     { "iq4_nl", GGML_TYPE_IQ4_NL, 32, 18, quantize_iq4_nl },
     { "iq4_xs", GGML_TYPE_IQ4_XS, 256, 136, quantize_iq4_xs },
 };
@@ -139,6 +147,13 @@ int main(int argc, char ** argv) {
             return 2;
         }
     }
+
+    if (!importance && format->needs_importance) {
+        importance = malloc((size_t) row_length * sizeof(float));
+        for (long i = 0; i < row_length; ++i) importance[i] = 1.0f;
+    }
+    // The lattice formats' grids and neighbour lists (ggml_quantize_init in ggml.c).
+    if (format->type == GGML_TYPE_IQ2_XXS || format->type == GGML_TYPE_IQ2_XS) iq2xs_init_impl(format->type);
 
     const size_t output_bytes = (size_t) rows * ggml_row_size(format->type, row_length);
     void * output = calloc(output_bytes, 1);

@@ -30,14 +30,25 @@ public enum PreTokenizerTable {
              "other Llama-3-regex tokenizers (Falcon3, Pixtral, ...): same llama.cpp pre-tokenizer") { $0.ignoresMerges },
         rule("smaug-bpe", "Split(llama3) + ByteLevel", "merges not ignored",
              "Llama-3 regex with merges applied (Smaug, DBRX-like)") { !$0.ignoresMerges },
+        rule("deepseek-r1-qwen", "Split(qwen2) + ByteLevel", "a <\u{FF5C}begin\u{2581}of\u{2581}sentence\u{FF5C}> token",
+             "DeepSeek-R1-Distill-Qwen: Qwen2's regex; llama.cpp's converter tells it apart only by the BOS token it adds")
+             { $0.hasToken("<\u{FF5C}begin\u{2581}of\u{2581}sentence\u{FF5C}>") },
         rule("qwen2", "Split(qwen2) + ByteLevel", "none",
-             "Qwen1.5, Qwen2, Qwen2.5, Qwen3, DeepSeek-R1-Distill-Qwen") { _ in true },
+             "Qwen1.5, Qwen2, Qwen2.5, Qwen3") { _ in true },
         rule("gpt-4o", "Split(gpt4o) + ByteLevel", "none",
              "GPT-4o-style regex (Llama 4 uses the same llama.cpp pre-tokenizer)") { _ in true },
         rule("smollm", "Digits(individual) + ByteLevel(gpt2-regex)", "a <|im_start|> token and 49152 tokens",
              "SmolLM, SmolLM2") { $0.hasToken("<|im_start|>") && $0.vocabularySize == 49152 },
         rule("starcoder", "Digits(individual) + ByteLevel(gpt2-regex)", "a <fim_prefix> token",
              "StarCoder, StarCoder2") { $0.hasToken("<fim_prefix>") },
+        rule("deepseek-v3", "Split(digits-1-3) + Split(deepseek-v3-cjk) + Split(deepseek-v3) + ByteLevel", "none",
+             "DeepSeek V3, V3.1, V3.2, V4, R1") { _ in true },
+        rule("deepseek-llm", "Split(newlines) + Split(deepseek-llm-letters) + Split(deepseek-llm-punctuation)"
+                + " + Split(trailing-whitespace) + Split(deepseek-cjk) + Digits + ByteLevel", "none",
+             "DeepSeek LLM 7B/67B, DeepSeek-MoE, DeepSeek-V2") { _ in true },
+        rule("deepseek-coder", "Split(newlines) + Split(letters) + Split(punctuation) + Split(deepseek-cjk)"
+                + " + Digits(individual) + ByteLevel", "none",
+             "DeepSeek Coder 1.3B/6.7B/33B") { _ in true },
         rule("gpt-2", "ByteLevel(gpt2-regex)", "none",
              "GPT-2 and plain byte-level BPE (Phi-2, OLMo, MPT share its llama.cpp pre-tokenizer)") { _ in true },
     ]

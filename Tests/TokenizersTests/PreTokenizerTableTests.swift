@@ -64,7 +64,8 @@ struct PreTokenizerTableTests {
 
     @Test("every name in the table is one llama.cpp knows")
     func knownNames() {
-        let known: Set<String> = ["llama-bpe", "smaug-bpe", "qwen2", "gpt-4o", "smollm", "starcoder", "gpt-2", "default"]
+        let known: Set<String> = ["llama-bpe", "smaug-bpe", "qwen2", "gpt-4o", "smollm", "starcoder", "gpt-2", "default",
+                                   "deepseek-v3", "deepseek-llm", "deepseek-coder", "deepseek-r1-qwen"]
         #expect(PreTokenizerTable.rules.allSatisfy { known.contains($0.pre) })
     }
 }

@@ -1,0 +1,28 @@
+import Conversion
+import Foundation
+import Testing
+import TestSupport
+
+/// A tiny Qwen2-shaped checkpoint (random weights) carrying the real DeepSeek V3 tokenizer,
+/// made by `../shared/scripts/make-synthetic-llama.py` and converted to a GGUF: what llama.cpp
+/// needs to load the tokenizer. `nil` (after saying why) when the script, the tokenizer
+/// or numpy is missing.
+enum DeepSeekFixture {
+    static func gguf(in folder: TemporaryDirectory) throws -> String? {
+        guard let script = References.locate(TestAssets.shared("scripts/make-synthetic-llama.py"),
+                                             "../shared/scripts/make-synthetic-llama.py (set GGUFKIT_SHARED)"),
+              let tokenizer = References.locate(TestAssets.shared("tokenizers/deepseek-v3"),
+                                                "../shared/tokenizers/deepseek-v3 (set GGUFKIT_SHARED)"),
+              let python = References.locate(Python.withNumpy, "python3 with numpy")
+        else { return nil }
+        let checkpoint = folder.file("deepseek-synthetic")
+        let made = try Python.run(python, file: script, arguments: [
+            checkpoint, "--tokenizer", tokenizer, "--arch", "qwen2",
+            "--layers", "1", "--hidden", "64", "--ffn", "128", "--heads", "2", "--kv-heads", "1",
+        ])
+        try #require(made.status == 0, "make-synthetic-llama.py failed: \(made.stderr.suffix(2000))")
+        let output = folder.file("deepseek-synthetic.gguf")
+        _ = try Converter.convert(ConversionOptions(modelDirectory: checkpoint, outputPath: output))
+        return output
+    }
+}

@@ -51,8 +51,8 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tokenizer = try Self.loadTokenizer(model)
         var bytes = try readText()
+        let tokenizer = try Self.loadTokenizer(model)
         if !noEscape { bytes = PromptEscapes.expand(bytes) }
         // As llama-tokenize: BOS and EOS follow the model's add_bos flag alone.
         let addSpecial = tokenizer.addsBOS && !noBos
@@ -66,7 +66,7 @@ struct TokenizeCommand: ParsableCommand {
         if let prompt { return Array(prompt.utf8) }
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("\(file): cannot read")
+                throw TokenizersError.cannotRead(path: file, reason: "no such file, or not readable")
             }
             return Array(data)
         }
@@ -77,7 +77,7 @@ struct TokenizeCommand: ParsableCommand {
     static func loadTokenizer(_ path: String) throws -> any TextTokenizer {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("\(path): no such file or folder")
+            throw TokenizersError.cannotRead(path: path, reason: "no such file or folder")
         }
         if isDirectory.boolValue { return try TokenizerFactory.make(huggingFaceDirectory: path) }
         return try TokenizerFactory.make(metadata: GGUFFile(path: path).metadata)

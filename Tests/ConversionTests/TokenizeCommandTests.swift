@@ -54,4 +54,16 @@ struct TokenizeCommandTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("exactly one of -p, -f or --stdin"))
     }
+
+    @Test("a missing model or text file is an input error naming the path")
+    func missingFiles() throws {
+        let folder = try TemporaryDirectory()
+        let missingModel = try CLI.run(["tokenize", folder.file("absent.gguf"), "-p", "hi"])
+        #expect(missingModel.status == 1)
+        #expect(missingModel.stderr.hasPrefix("ggufkit: error: ") && missingModel.stderr.contains("absent.gguf"))
+        let model = try folder.write("empty.gguf", "")
+        let missingText = try CLI.run(["tokenize", model, "-f", folder.file("absent.txt")])
+        #expect(missingText.status == 1)
+        #expect(missingText.stderr.contains("absent.txt"))
+    }
 }

@@ -120,6 +120,10 @@ struct DeepSeekTokenizerTests {
                                                       options: log.options(recipe: .sentencePieceThenBPE))
         #expect(metadata["tokenizer.ggml.pre"] == .string("deepseek-v3"))
         #expect(metadata["tokenizer.ggml.model"] == .string("gpt2"))
+        // llama.cpp's converter hashed the ids of DeepSeek V3's tokenizer, which adds BOS.
+        #expect(log.contains("the probe text gives llama.cpp's converter digest for \"deepseek-v3\""))
+        let rule = try #require(PreTokenizerTable.rules.first { $0.pre == "deepseek-v3" })
+        #expect(try PreTokenizerProbe.digests(metadata: metadata).last == rule.converterDigests.first)
     }
 
     @Test("Qwen2's regex with DeepSeek's BOS token is deepseek-r1-qwen, without it qwen2")

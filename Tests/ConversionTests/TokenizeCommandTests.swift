@@ -1,3 +1,4 @@
+import Conversion
 import Foundation
 import Testing
 import TestSupport
@@ -43,6 +44,25 @@ struct TokenizeCommandTests {
             #expect(!ours.stdoutData.isEmpty)
             #expect(ours.stdoutData == reference.stdoutData,
                     "\(arguments.prefix(2)): ours \(ours.stdout.prefix(300)) vs llama.cpp \(reference.stdout.prefix(300))")
+        }
+    }
+
+    @Test("prints what llama-tokenize prints for stories260K (SentencePiece, BOS added)")
+    func matchesLlamaTokenizeSentencePiece() throws {
+        guard let llama = References.locate(LlamaCppTools.tool("llama-tokenize"), "llama-tokenize (set GGUFKIT_LLAMA_CPP_BIN)"),
+              let stories = References.stories260K() else { return }
+        let folder = try TemporaryDirectory()
+        let model = folder.file("stories.gguf")
+        _ = try Converter.convert(ConversionOptions(modelDirectory: stories, outputPath: model))
+        let cases: [[String]] = [
+            ["-p", "Once upon a time, there was a little girl named Lily."], ["-p", "  two spaces\\nand 123", "--ids"],
+            ["-p", "<s>Hi</s> there", "--ids"], ["-p", "<s>Hi</s> there", "--no-parse-special"], ["-p", "Hi", "--no-bos", "--ids"],
+        ]
+        for arguments in cases {
+            let reference = try ChildProcess.run(llama, ["-m", model] + arguments + ["--log-disable"])
+            try #require(reference.status == 0, "llama-tokenize: \(reference.stderr.suffix(1000))")
+            let ours = try CLI.run(["tokenize", model] + arguments)
+            #expect(ours.stdoutData == reference.stdoutData, "\(arguments): ours \(ours.stdout) vs llama.cpp \(reference.stdout)")
         }
     }
 

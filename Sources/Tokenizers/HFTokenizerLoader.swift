@@ -112,7 +112,8 @@ public enum HFTokenizerLoader {
         if options.recipe == .llama {
             try applyLlamaModelRules(folder: folder, vocabSize: vocabSize ?? 32000, metadata: &metadata, log: log)
         }
-        if let rule = detectedRule, options.preTokenizerOverride == nil, !rule.converterDigests.isEmpty {
+        if options.checksConverterDigest, let rule = detectedRule, options.preTokenizerOverride == nil,
+           !rule.converterDigests.isEmpty {
             reportProbe(rule, metadata: metadata, log: log)
         }
         return HFTokenizer(vocabulary: withMerges, preTokenizer: pre, specialTokens: special,

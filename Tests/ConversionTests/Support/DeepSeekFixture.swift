@@ -22,7 +22,13 @@ enum DeepSeekFixture {
         ])
         try #require(made.status == 0, "make-synthetic-llama.py failed: \(made.stderr.suffix(2000))")
         let output = folder.file("deepseek-synthetic.gguf")
-        _ = try Converter.convert(ConversionOptions(modelDirectory: checkpoint, outputPath: output))
+        let log = LogLines()
+        var options = ConversionOptions(modelDirectory: checkpoint, outputPath: output)
+        options.log = { log.append($0) }
+        _ = try Converter.convert(options)
+        // The conversion both names the pre-tokenizer and reproduces llama.cpp's probe digest for it.
+        #expect(log.contains("pre-tokenizer \"deepseek-v3\""))
+        #expect(log.contains("the probe text gives llama.cpp's converter digest for \"deepseek-v3\""))
         return output
     }
 }

@@ -61,13 +61,15 @@ public struct ClassReport: Sendable, Codable, Equatable {
     }
 }
 
-/// How ``ModelComparison`` groups scored positions for per-class figures: a class index
-/// for each target token, and the classes' names.
+/// How ``ModelComparison`` groups scored positions for per-class figures: the classes'
+/// names, and a class index for each target, given as its index in the scored token
+/// sequence (so a class can depend on the tokens around it).
 public struct TokenClassifier {
     public var names: [String]
-    public var classify: (Int32) -> Int
+    public var classify: (Int) -> Int
 
-    public init(names: [String], classify: @escaping (Int32) -> Int) {
+    /// `classify` maps an index into the token sequence to an index into `names`.
+    public init(names: [String], classify: @escaping (Int) -> Int) {
         self.names = names
         self.classify = classify
     }
@@ -170,7 +172,7 @@ public struct ModelComparison {
             let agrees = Int32(LogSoftmax.argmax(logits)) == reference.argmax[row]
             if agrees { agree += 1 }
             if let classes {
-                let index = classes.classify(Int32(target))
+                let index = classes.classify(chunk * candidateRunner.contextLength + candidateRunner.firstScored + row + 1)
                 guard sums.indices.contains(index) else { return }
                 sums[index].tokens += 1
                 sums[index].divergence += max(0, divergence)

@@ -2,8 +2,9 @@
 /// reported separately for Chinese characters, punctuation, digits and so on.
 ///
 /// The first non-whitespace character decides (a token like " 123" is digits); a token of
-/// whitespace only is whitespace; special tokens (no text) and pieces of a multi-byte
-/// character (which decode to U+FFFD) are `other`, as are letters of alphabetic scripts.
+/// whitespace only is whitespace; special tokens (no text) are `other`, as are letters of
+/// alphabetic scripts. Alone, a piece of a multi-byte character decodes to U+FFFD and is
+/// `other` too; ``classes(of:tokenizer:)`` gives it its character's class instead.
 public enum TokenClass: String, CaseIterable, Sendable, Codable {
     case cjk = "CJK characters"
     case cjkPunctuation = "CJK punctuation"
@@ -25,6 +26,29 @@ public enum TokenClass: String, CaseIterable, Sendable, Codable {
     /// The class of the token `id` of `tokenizer`, from its bytes (special tokens included).
     public init(token id: Int32, of tokenizer: any TextTokenizer) {
         self.init(text: String(decoding: tokenizer.pieceBytes(id, special: false), as: UTF8.self))
+    }
+
+    /// The class of each token of a sequence, read in context: a token holding only part of
+    /// a character (byte-level vocabularies split most CJK characters that way) takes the
+    /// class of the whole character.
+    public static func classes(of tokens: [Int32], tokenizer: any TextTokenizer) -> [TokenClass] {
+        var stream: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(tokens.count)
+        for token in tokens {
+            let bytes = tokenizer.pieceBytes(token, special: false)
+            ranges.append(stream.count ..< stream.count + bytes.count)
+            stream += bytes
+        }
+        func isContinuation(_ index: Int) -> Bool { index < stream.count && stream[index] & 0xC0 == 0x80 }
+        return ranges.map { range in
+            guard !range.isEmpty else { return .other }
+            // Widen to whole characters: back to the lead byte, on past the last continuation.
+            var start = range.lowerBound, end = range.upperBound
+            while start > 0, range.lowerBound - start < 3, isContinuation(start) { start -= 1 }
+            while end - range.upperBound < 3, isContinuation(end) { end += 1 }
+            return TokenClass(text: String(decoding: stream[start ..< end], as: UTF8.self))
+        }
     }
 
     private static func of(_ scalar: Unicode.Scalar) -> TokenClass {

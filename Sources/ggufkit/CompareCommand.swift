@@ -62,7 +62,7 @@ struct CompareCommand: ParsableCommand {
             if baseCache != nil { common.log("saved the original's log-probabilities to \(cachePath)") }
         }
         let reader = try LogProbCacheReader(path: cachePath)
-        let classes = byClass ? Self.classifier(base.tokenizer) : nil
+        let classes = byClass ? Self.classifier(tokens: tokens, tokenizer: base.tokenizer) : nil
         let baseHeader = header!
         var rows = [ComparisonRow(name: original, report: CandidateReport(
             path: original, fileBytes: base.fileBytes, bitsPerWeight: base.bitsPerWeight,
@@ -95,14 +95,12 @@ struct CompareCommand: ParsableCommand {
         }
     }
 
-    /// Every token's class, worked out once from the original's vocabulary.
-    static func classifier(_ tokenizer: any TextTokenizer) -> TokenClassifier {
+    /// Every position's class, worked out once from the original's tokens of the text.
+    static func classifier(tokens: [Int32], tokenizer: any TextTokenizer) -> TokenClassifier {
         let all = TokenClass.allCases
-        let table = (0 ..< tokenizer.vocabularySize).map { id in
-            all.firstIndex(of: TokenClass(token: Int32(id), of: tokenizer)) ?? all.count - 1
-        }
-        return TokenClassifier(names: all.map(\.rawValue)) { token in
-            table.indices.contains(Int(token)) ? table[Int(token)] : all.count - 1
+        let table = TokenClass.classes(of: tokens, tokenizer: tokenizer).map { all.firstIndex(of: $0) ?? all.count - 1 }
+        return TokenClassifier(names: all.map(\.rawValue)) { index in
+            table.indices.contains(index) ? table[index] : all.count - 1
         }
     }
 }

@@ -143,7 +143,8 @@ struct ModelComparisonTests {
         let path = scratch.file("klp.bin")
         let base = BigramModel(vocabSize: 13, seed: 5), other = BigramModel(vocabSize: 13, seed: 6)
         _ = try comparison.scoreBase(model: base, tokens: tokens, modelPath: "base", textPath: "t", cachePath: path)
-        let classes = TokenClassifier(names: ["even", "odd", "unused"]) { Int($0 % 2) }
+        let tokens = tokens
+        let classes = TokenClassifier(names: ["even", "odd", "unused"]) { Int(tokens[$0] % 2) }
         let report = try comparison.scoreCandidate(model: other, tokens: tokens, modelPath: "other", textPath: "t",
                                                    base: LogProbCacheReader(path: path), fileBytes: 1, bitsPerWeight: nil,
                                                    classes: classes)

@@ -47,6 +47,26 @@ struct TokenizeCommandTests {
         }
     }
 
+    @Test("deepseek-llm and deepseek-coder split as llama.cpp splits them (the DeepSeek V3 vocabulary under their names)",
+          arguments: ["deepseek-llm", "deepseek-coder"])
+    func olderDeepSeekPreTokenizers(pre: String) throws {
+        guard let llama = References.locate(LlamaCppTools.tool("llama-tokenize"), "llama-tokenize (set GGUFKIT_LLAMA_CPP_BIN)")
+        else { return }
+        let folder = try TemporaryDirectory()
+        guard let model = try DeepSeekFixture.gguf(in: folder, pre: pre) else { return }
+        var cases: [[String]] = [["-p", Self.probe, "--ids"], ["-p", "word\u{3000}space\u{2003}em 漢字\u{3000}かな", "--ids"]]
+        for name in ["text/wikitext-2-raw/wiki.test.raw", "text/chinese/fortunes-zh-sample.txt"] {
+            if let path = TestAssets.shared(name) { cases.append(["-f", path, "--ids", "--no-escape"]) }
+        }
+        for arguments in cases {
+            let reference = try ChildProcess.run(llama, ["-m", model] + arguments + ["--log-disable"])
+            try #require(reference.status == 0, "llama-tokenize: \(reference.stderr.suffix(1000))")
+            let ours = try CLI.run(["tokenize", model] + arguments)
+            #expect(!ours.stdoutData.isEmpty)
+            #expect(ours.stdoutData == reference.stdoutData, "\(pre) \(arguments.prefix(2))")
+        }
+    }
+
     @Test("prints what llama-tokenize prints for stories260K (SentencePiece, BOS added)")
     func matchesLlamaTokenizeSentencePiece() throws {
         guard let llama = References.locate(LlamaCppTools.tool("llama-tokenize"), "llama-tokenize (set GGUFKIT_LLAMA_CPP_BIN)"),

@@ -52,7 +52,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "FileSupport", "TestSupport"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "GGUF", "SafeTensors", "Models", "Tokenizers",
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "FileSupport", "GGUF", "SafeTensors", "Models", "Tokenizers",
                                                            "Passes", "ImportanceMatrix", "Quantization", "TestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "Conversion", "Inference", "GGUF", "Calibration",

@@ -89,6 +89,7 @@ public enum Converter {
         var tokenizerOptions = TokenizerMetadataOptions(log: options.log)
         tokenizerOptions.preTokenizerOverride = options.preTokenizerOverride
         tokenizerOptions.recipe = arch.descriptor.tokenizerRecipe
+        tokenizerOptions.checksConverterDigest = true
         let tokenizer = try HFTokenizerLoader.metadata(directory: folder.directory, vocabSize: arch.decoder.vocabSize,
                                                        options: tokenizerOptions)
         metadata.merge(tokenizer)

@@ -17,6 +17,8 @@ public struct CandidateReport: Sendable, Codable {
     /// The calibration data of the importance matrix the file was quantized with
     /// (`quantize.imatrix.dataset`, or the imatrix file), `nil` for a plain file.
     public var importanceMatrix: String?
+    /// The same figures per class of the predicted token, when asked for.
+    public var byClass: [ClassReport]?
 
     public init(path: String, fileBytes: Int, bitsPerWeight: Double?, perplexity: Double, perplexityError: Double,
                 deltaPerplexity: Double, meanKLDivergence: Double, klDivergenceP99: Double, topTokenAgreement: Double,
@@ -38,7 +40,47 @@ public struct CandidateReport: Sendable, Codable {
         case perplexityError = "perplexity_error", deltaPerplexity = "delta_perplexity"
         case meanKLDivergence = "kl_divergence_mean", klDivergenceP99 = "kl_divergence_p99"
         case topTokenAgreement = "top1_agreement", tokensPerSecond = "tokens_per_second"
+        case byClass = "by_class"
     }
+}
+
+/// A candidate's figures over the scored positions whose predicted (target) token falls in one class.
+public struct ClassReport: Sendable, Codable, Equatable {
+    public var name: String
+    public var tokens: Int
+    /// Mean KL(original ‖ candidate) at those positions, in nats.
+    public var meanKLDivergence: Double
+    public var topTokenAgreement: Double
+    /// Mean of log p_candidate(target) − log p_original(target), in nats: negative when the
+    /// candidate finds those tokens less likely.
+    public var meanLogProbChange: Double
+
+    enum CodingKeys: String, CodingKey {
+        case name, tokens, meanKLDivergence = "kl_divergence_mean", topTokenAgreement = "top1_agreement"
+        case meanLogProbChange = "log_prob_change_mean"
+    }
+}
+
+/// How ``ModelComparison`` groups scored positions for per-class figures: the classes'
+/// names, and a class index for each target, given as its index in the scored token
+/// sequence (so a class can depend on the tokens around it).
+public struct TokenClassifier {
+    public var names: [String]
+    public var classify: (Int) -> Int
+
+    /// `classify` maps an index into the token sequence to an index into `names`.
+    public init(names: [String], classify: @escaping (Int) -> Int) {
+        self.names = names
+        self.classify = classify
+    }
+}
+
+/// Running sums for one class.
+private struct ClassSums {
+    var tokens = 0
+    var divergence = 0.0
+    var agree = 0
+    var logProbChange = 0.0
 }
 
 /// Scores the original once (or reads it from a cache), then each candidate against it.
@@ -91,7 +133,8 @@ public struct ModelComparison {
 
     /// Scores a candidate against a cached original.
     public func scoreCandidate(model: LanguageModel, tokens: [Int32], modelPath: String, textPath: String,
-                               base: LogProbCacheReader, fileBytes: Int, bitsPerWeight: Double?) throws -> CandidateReport {
+                               base: LogProbCacheReader, fileBytes: Int, bitsPerWeight: Double?,
+                               classes: TokenClassifier? = nil) throws -> CandidateReport {
         let header = base.header
         guard model.vocabSize == header.vocabSize else {
             throw EvaluationError.vocabularyMismatch(base: header.vocabSize, candidate: model.vocabSize, candidatePath: modelPath)
@@ -108,8 +151,9 @@ public struct ModelComparison {
         var agree = 0
         var failure: (any Error)?
         var rows = [Float](repeating: 0, count: vocab)
+        var sums = [ClassSums](repeating: ClassSums(), count: classes?.names.count ?? 0)
         let result = try candidateRunner.run(model: model, tokens: tokens, modelPath: modelPath, textPath: textPath,
-                                             observe: { chunk, row, _, logits in
+                                             observe: { chunk, row, target, logits in
             guard failure == nil else { return }
             if loaded[chunk] == nil {
                 do { loaded[chunk] = try base.chunk(chunk) } catch { failure = error; return }
@@ -125,17 +169,35 @@ public struct ModelComparison {
                 }
             }
             kl.append(max(0, divergence))
-            if Int32(LogSoftmax.argmax(logits)) == reference.argmax[row] { agree += 1 }
+            let agrees = Int32(LogSoftmax.argmax(logits)) == reference.argmax[row]
+            if agrees { agree += 1 }
+            if let classes {
+                let index = classes.classify(chunk * candidateRunner.contextLength + candidateRunner.firstScored + row + 1)
+                guard sums.indices.contains(index) else { return }
+                sums[index].tokens += 1
+                sums[index].divergence += max(0, divergence)
+                if agrees { sums[index].agree += 1 }
+                sums[index].logProbChange += Double(rows[target]) + reference.nll[row]
+            }
         }, afterBatch: { loaded.removeAll() })
         if let failure { throw failure }
+        let byClass = classes.map { classes in
+            zip(classes.names, sums).map { name, sum in
+                let count = Double(max(sum.tokens, 1))
+                return ClassReport(name: name, tokens: sum.tokens, meanKLDivergence: sum.divergence / count,
+                                   topTokenAgreement: Double(sum.agree) / count, meanLogProbChange: sum.logProbChange / count)
+            }
+        }
         let sorted = kl.sorted()
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * 0.99).rounded()))]
-        return CandidateReport(path: modelPath, fileBytes: fileBytes, bitsPerWeight: bitsPerWeight,
+        var report = CandidateReport(path: modelPath, fileBytes: fileBytes, bitsPerWeight: bitsPerWeight,
                                perplexity: result.perplexity, perplexityError: result.perplexityError,
                                deltaPerplexity: result.perplexity - header.perplexity,
                                meanKLDivergence: kl.isEmpty ? 0 : kl.reduce(0, +) / Double(kl.count),
                                klDivergenceP99: p99,
                                topTokenAgreement: kl.isEmpty ? 0 : Double(agree) / Double(kl.count),
                                tokensPerSecond: result.tokensPerSecond)
+        report.byClass = byClass
+        return report
     }
 }

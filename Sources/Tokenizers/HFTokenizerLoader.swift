@@ -50,6 +50,7 @@ public enum HFTokenizerLoader {
         let vocabulary: TokenVocabulary
         var sentencePiece: SentencePieceModel? = nil
         var detectedPre = PreTokenizerTable.fallback
+        var detectedRule: PreTokenizerRule?
         var special: SpecialTokenSettings
         if folder.isFile("tokenizer.model") {
             let model = try SentencePieceModel.load(path: folder.path("tokenizer.model"))
@@ -74,7 +75,8 @@ public enum HFTokenizerLoader {
                 log("tokenizer: byte-level BPE tokenizer.json with \(vocabulary.count) tokens")
                 let facts = try PreTokenizerFacts.read(tokenizer: tokenizer, tokenizerClass: config?["tokenizer_class"]?.stringValue,
                                                        baseVocabularySize: built.1.baseVocabularySize, vocabulary: vocabulary)
-                detectedPre = identifyPreTokenizer(facts, explicit: options.preTokenizerOverride != nil, log: log)
+                detectedRule = identifyPreTokenizer(facts, explicit: options.preTokenizerOverride != nil, log: log)
+                detectedPre = detectedRule?.pre ?? PreTokenizerTable.fallback
                 var loader = SpecialVocabLoader(folder: folder, loadMerges: true, vocabularySize: nil, log: log)
                 special = try loader.load()
             }
@@ -110,6 +112,10 @@ public enum HFTokenizerLoader {
         if options.recipe == .llama {
             try applyLlamaModelRules(folder: folder, vocabSize: vocabSize ?? 32000, metadata: &metadata, log: log)
         }
+        if options.checksConverterDigest, let rule = detectedRule, options.preTokenizerOverride == nil,
+           !rule.converterDigests.isEmpty {
+            reportProbe(rule, metadata: metadata, log: log)
+        }
         return HFTokenizer(vocabulary: withMerges, preTokenizer: pre, specialTokens: special,
                            sentencePiece: sentencePiece, metadata: metadata)
     }
@@ -132,12 +138,29 @@ public enum HFTokenizerLoader {
         }
     }
 
+    /// Says whether the probe text encodes to a digest llama.cpp's converter lists for the
+    /// rule's name. Informational only: the conversion goes on either way.
+    private static func reportProbe(_ rule: PreTokenizerRule, metadata: GGUFMetadata, log: (String) -> Void) {
+        do {
+            let digests = try PreTokenizerProbe.digests(metadata: metadata)
+            if digests.contains(where: rule.converterDigests.contains) {
+                log("tokenizer: the probe text gives llama.cpp's converter digest for \"\(rule.pre)\"")
+            } else {
+                log("tokenizer: note: the probe text gives digest \(digests[0]), not one llama.cpp's converter lists for "
+                    + "\"\(rule.pre)\" (expected for a changed vocabulary)")
+            }
+        } catch {
+            log("tokenizer: note: the probe text could not be encoded: \(error)")
+        }
+    }
+
     /// Looks the facts up in ``PreTokenizerTable``; on no match warns loudly and
-    /// returns the fallback.
-    private static func identifyPreTokenizer(_ facts: PreTokenizerFacts, explicit: Bool, log: (String) -> Void) -> String {
+    /// returns `nil` (the caller writes the fallback).
+    private static func identifyPreTokenizer(_ facts: PreTokenizerFacts, explicit: Bool,
+                                             log: (String) -> Void) -> PreTokenizerRule? {
         if let rule = PreTokenizerTable.identify(facts) {
             log("tokenizer: pre-tokenizer \"\(rule.pre)\" (\(facts.signature); \(rule.condition); \(rule.models))")
-            return rule.pre
+            return rule
         }
         if !explicit {
             log("""
@@ -149,6 +172,6 @@ public enum HFTokenizerLoader {
                 warning: **************************************************************************
                 """)
         }
-        return PreTokenizerTable.fallback
+        return nil
     }
 }

@@ -14,6 +14,10 @@ public struct TokenizerMetadataOptions: Sendable {
     /// When no pad token is configured, use the EOS id as `padding_token_id` (llama.cpp's
     /// converter leaves the key out; ggufkit fills it so batched inference has a pad id).
     public var padWithEOSWhenMissing: Bool
+    /// Encode llama.cpp's probe text with the result and log whether its digest is the one
+    /// llama.cpp's converter names the detected pre-tokenizer by (``PreTokenizerProbe``).
+    /// Off by default: it builds a tokenizer, which only a conversion needs to pay for.
+    public var checksConverterDigest = false
 
     /// Options with a log sink; by default no override, the Llama recipe and the pad fallback.
     public init(log: @escaping @Sendable (String) -> Void = { _ in }, preTokenizerOverride: String? = nil,

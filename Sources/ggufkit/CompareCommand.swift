@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Tokenizers
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,10 +26,14 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .long, help: "Print CSV on stdout.")
     var csv = false
 
+    @Flag(name: .long, help: "Also report KLD, top-1 and the log-probability change per class of the predicted token (CJK characters, punctuation, digits, whitespace, code symbols, other).")
+    var byClass = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
+        guard !(byClass && csv) else { throw ValidationError("--by-class works with the table and --json, not --csv") }
         guard !candidates.isEmpty else { throw ValidationError("give at least one candidate") }
     }
 
@@ -57,6 +62,7 @@ struct CompareCommand: ParsableCommand {
             if baseCache != nil { common.log("saved the original's log-probabilities to \(cachePath)") }
         }
         let reader = try LogProbCacheReader(path: cachePath)
+        let classes = byClass ? Self.classifier(tokens: tokens, tokenizer: base.tokenizer) : nil
         let baseHeader = header!
         var rows = [ComparisonRow(name: original, report: CandidateReport(
             path: original, fileBytes: base.fileBytes, bitsPerWeight: base.bitsPerWeight,
@@ -68,7 +74,7 @@ struct CompareCommand: ParsableCommand {
             let candidateTokens = try loaded.tokenize(textFile: scoring.file)
             let report = try comparison.scoreCandidate(model: loaded.model, tokens: candidateTokens, modelPath: candidate,
                                                        textPath: scoring.file, base: reader, fileBytes: loaded.fileBytes,
-                                                       bitsPerWeight: loaded.bitsPerWeight)
+                                                       bitsPerWeight: loaded.bitsPerWeight, classes: classes)
             var weighted = report
             weighted.importanceMatrix = loaded.importanceMatrix
             rows.append(ComparisonRow(name: candidate, report: weighted))
@@ -83,6 +89,18 @@ struct CompareCommand: ParsableCommand {
             print(ComparisonTable.csv(rows))
         } else {
             print(ComparisonTable.text(rows, text: scoring.file, context: scoring.context, chunks: baseHeader.chunks))
+            for row in rows.dropFirst() {
+                if let byClass = row.report.byClass { print("\n" + ClassTable.text(byClass, candidate: row.name)) }
+            }
+        }
+    }
+
+    /// Every position's class, worked out once from the original's tokens of the text.
+    static func classifier(tokens: [Int32], tokenizer: any TextTokenizer) -> TokenClassifier {
+        let all = TokenClass.allCases
+        let table = TokenClass.classes(of: tokens, tokenizer: tokenizer).map { all.firstIndex(of: $0) ?? all.count - 1 }
+        return TokenClassifier(names: all.map(\.rawValue)) { index in
+            table.indices.contains(index) ? table[index] : all.count - 1
         }
     }
 }

@@ -1,4 +1,5 @@
 import Conversion
+import FileSupport
 import Foundation
 import GGUF
 import Testing

@@ -136,6 +136,40 @@ struct ModelComparisonTests {
         #expect(report.klDivergenceP99 >= report.meanKLDivergence)
     }
 
+    @Test("per-class figures split the positions by target token and add up to the totals")
+    func byClass() throws {
+        let comparison = ModelComparison(runner: PerplexityRunner(contextLength: 32))
+        let scratch = try TemporaryDirectory()
+        let path = scratch.file("klp.bin")
+        let base = BigramModel(vocabSize: 13, seed: 5), other = BigramModel(vocabSize: 13, seed: 6)
+        _ = try comparison.scoreBase(model: base, tokens: tokens, modelPath: "base", textPath: "t", cachePath: path)
+        let tokens = tokens
+        let classes = TokenClassifier(names: ["even", "odd", "unused"]) { Int(tokens[$0] % 2) }
+        let report = try comparison.scoreCandidate(model: other, tokens: tokens, modelPath: "other", textPath: "t",
+                                                   base: LogProbCacheReader(path: path), fileBytes: 1, bitsPerWeight: nil,
+                                                   classes: classes)
+        let byClass = try #require(report.byClass)
+        #expect(byClass.map(\.name) == ["even", "odd", "unused"])
+        var counts = [0, 0], change = [0.0, 0.0]
+        for chunk in 0 ..< 6 {
+            for position in 16 ..< 31 {
+                let prev = Int(tokens[chunk * 32 + position]), next = Int(tokens[chunk * 32 + position + 1])
+                counts[next % 2] += 1
+                change[next % 2] += other.logProb(next, after: prev) - base.logProb(next, after: prev)
+            }
+        }
+        #expect(byClass.map(\.tokens) == counts + [0])
+        for index in 0 ..< 2 {
+            #expect(abs(byClass[index].meanLogProbChange - change[index] / Double(counts[index])) < 1e-5)
+        }
+        let total = Double(counts[0] + counts[1])
+        let weightedKL = (byClass[0].meanKLDivergence * Double(counts[0]) + byClass[1].meanKLDivergence * Double(counts[1])) / total
+        #expect(abs(weightedKL - report.meanKLDivergence) < 1e-9)
+        let weightedTop1 = (byClass[0].topTokenAgreement * Double(counts[0]) + byClass[1].topTokenAgreement * Double(counts[1])) / total
+        #expect(abs(weightedTop1 - report.topTokenAgreement) < 1e-12)
+        #expect(byClass[2].meanKLDivergence == 0 && byClass[2].topTokenAgreement == 0)
+    }
+
     @Test("a candidate that tokenizes differently is refused")
     func tokenMismatch() throws {
         let comparison = ModelComparison(runner: PerplexityRunner(contextLength: 32))

@@ -28,9 +28,27 @@ struct PreTokenizerSplitTests {
         ("starcoder", ["Hello", " world", "'s", "  ", "1", "2", "3", "4", "5", "!!", "\n", "\n", "OK"]),
         ("default", ["Hello", " world", "'", "s", " ", " ", "123", "45", "!!", "\n", "\n", "OK"]),
         ("falcon", ["Hello", " world", "'", "s", " ", " ", "123", "45", "!!", "\n", "\n", "OK"]),
+        ("deepseek-v3", ["Hello", " world", "'s", "  ", "123", "45", "!!\n\n", "OK"]),
+        ("deepseek-llm", ["Hello", " world", "'", "s", "  ", "12345", "!!", "\n", "\n", "OK"]),
+        ("deepseek-coder", ["Hello", " world", "'", "s", "  ", "1", "2", "3", "4", "5", "!!", "\n", "\n", "OK"]),
     ])
     func families(pre: String, expected: [String]) throws {
         #expect(try words(pre, Self.sample) == expected)
+    }
+
+    /// Checked against the `tokenizers` package's pre-tokenizers built from the same regexes.
+    @Test("DeepSeek pre-tokenizers isolate CJK runs and digit groups", arguments: [
+        ("deepseek-v3", ["我想在", "apple", "工作", "131", "415", "1", "天", "～", " (", "x", ".com", ")", " 😶", "\u{200D}", "🌫", "\u{FE0F}"],
+         ["日本語のテキスト", "、", "한국어", " café", " $", "5", "+", "3"]),
+        ("deepseek-llm", ["我想在", "apple", "工作", "1314151", "天", "～", " (", "x", ".", "com", ")", " 😶", "\u{200D}", "🌫\u{FE0F}"],
+         ["日本語のテキスト", "、", "한국어", " caf", "é", " $", "5", "+", "3"]),
+        ("deepseek-coder", ["我想在", "apple", "工作", "1", "3", "1", "4", "1", "5", "1", "天", "～", " (", "x", ".", "com", ")", " 😶",
+                            "\u{200D}", "🌫\u{FE0F}"],
+         ["日本語のテキスト", "、", "한국어", " café", " $", "5", "+", "3"]),
+    ])
+    func deepSeek(pre: String, chinese: [String], mixed: [String]) throws {
+        #expect(try words(pre, "我想在apple工作1314151天～ (x.com) 😶\u{200D}🌫\u{FE0F}") == chinese)
+        #expect(try words(pre, "日本語のテキスト、한국어 café $5+3") == mixed)
     }
 
     @Test("GPT-2 contractions are case-sensitive, Llama 3's are not")

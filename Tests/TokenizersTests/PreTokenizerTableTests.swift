@@ -64,7 +64,24 @@ struct PreTokenizerTableTests {
 
     @Test("every name in the table is one llama.cpp knows")
     func knownNames() {
-        let known: Set<String> = ["llama-bpe", "smaug-bpe", "qwen2", "gpt-4o", "smollm", "starcoder", "gpt-2", "default"]
+        let known: Set<String> = ["llama-bpe", "smaug-bpe", "qwen2", "gpt-4o", "smollm", "starcoder", "gpt-2", "default",
+                                   "deepseek-v3", "deepseek-llm", "deepseek-coder", "deepseek-r1-qwen"]
         #expect(PreTokenizerTable.rules.allSatisfy { known.contains($0.pre) })
+    }
+
+    @Test("probe digests hash the ids printed as a Python list")
+    func probeDigest() {
+        #expect(PreTokenizerProbe.digest(of: [1, 2, 3]) == "a36b1f2c3f84522dd1005145646617d7054c0851e97c72a039c0bdfac9fa07f3")
+        #expect(PreTokenizerProbe.digest(of: []) == "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945")
+        let hex = Set("0123456789abcdef")
+        #expect(PreTokenizerTable.rules.flatMap(\.converterDigests).allSatisfy { $0.count == 64 && $0.allSatisfy(hex.contains) })
+    }
+
+    @Test("SmolLM2's tokenizer gives the digest llama.cpp's converter lists for smollm",
+          .enabled(ifAvailable: RealTokenizers.hasSmolLM2, "needs the SmolLM2 fixture (../shared/scripts/make-smollm2-hf.sh)"))
+    func smolLM2Digest() throws {
+        let rule = try #require(PreTokenizerTable.rules.first { $0.pre == "smollm" })
+        let digests = try PreTokenizerProbe.digests(metadata: RealTokenizers.metadata(model: "smollm2"))
+        #expect(digests.first == rule.converterDigests.first)
     }
 }

@@ -8,7 +8,11 @@ struct BPEPreTokenizer: Sendable {
         case llama3(maxDigits: Int)
         case isolate(CategorySplit.Class)
         case runs(CategorySplit.Class)
+        case groups(CategorySplit.Class, size: Int)
+        case spacedRuns(CategorySplit.Class)
+        case trailingWhitespace
         case asciiDigitTriples
+        case deepSeek3
     }
 
     /// The `tokenizer.ggml.pre` value as given.
@@ -30,7 +34,11 @@ struct BPEPreTokenizer: Sendable {
             case let .llama3(maxDigits): segments = Llama3Split.apply(text, segments, maxDigits: maxDigits)
             case let .isolate(accepted): segments = CategorySplit.isolate(text, segments, accepted)
             case let .runs(accepted): segments = CategorySplit.runs(text, segments, accepted)
+            case let .groups(accepted, size): segments = CategorySplit.groups(text, segments, accepted, size: size)
+            case let .spacedRuns(accepted): segments = CategorySplit.spacedRuns(text, segments, accepted)
+            case .trailingWhitespace: segments = CategorySplit.trailingWhitespace(text, segments)
             case .asciiDigitTriples: segments = CategorySplit.asciiDigitTriples(text, segments)
+            case .deepSeek3: segments = DeepSeek3Split.apply(text, segments)
             }
         }
         return segments
@@ -77,5 +85,16 @@ struct BPEPreTokenizer: Sendable {
                        "jina-v2-code", "roberta-bpe"],
                steps: [.gpt2]),
         Family(names: ["falcon"], steps: [.runs(.punctuationSymbolsAndBacktick), .gpt2, .asciiDigitTriples]),
+        Family(names: ["deepseek-llm"], steps: [
+            .isolate(.newline), .spacedRuns(.ranges(.deepSeekLetters)), .spacedRuns(.ranges(.deepSeekPunctuation)),
+            .trailingWhitespace, .runs(.ranges(.deepSeekCJK)), .runs(.number),
+        ]),
+        Family(names: ["deepseek-coder"], steps: [
+            .isolate(.newline), .spacedRuns(.letter), .spacedRuns(.punctuation), .runs(.ranges(.deepSeekCJK)),
+            .isolate(.number),
+        ]),
+        Family(names: ["deepseek-v3", "hunyuan-dense", "hy_v4", "joyai-llm"], steps: [
+            .groups(.number, size: 3), .runs(.ranges(.deepSeek3CJK)), .deepSeek3,
+        ]),
     ]
 }

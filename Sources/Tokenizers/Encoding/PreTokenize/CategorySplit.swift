@@ -6,21 +6,39 @@ enum CategorySplit {
     enum Class: Sendable {
         /// `\p{N}`.
         case number
+        /// `\p{L}`.
+        case letter
+        /// `\p{P}` alone (the ASCII symbols `$+<=>^`|~` are `\p{S}`, so not in it).
+        case punctuation
+        /// `[\r\n]`.
+        case newline
         /// `[\p{P}\$\+<=>\^~\|]`: Unicode punctuation plus the ASCII symbols llama.cpp lists
         /// (every printable ASCII non-alphanumeric except the backtick).
         case punctuationAndSymbols
         /// The same with the backtick (Falcon's list).
         case punctuationSymbolsAndBacktick
+        /// A bracket expression of literal code points.
+        case ranges(ScalarRanges)
 
         func contains(_ value: UInt32, _ bits: UInt8) -> Bool {
             switch self {
             case .number:
                 return bits & ScalarClass.number != 0
+            case .letter:
+                return bits & ScalarClass.letter != 0
+            case .punctuation:
+                return bits & ScalarClass.punctuation != 0
+            case .newline:
+                return value == 0x0A || value == 0x0D
+            case let .ranges(ranges):
+                return ranges.contains(value, bits)
             case .punctuationAndSymbols, .punctuationSymbolsAndBacktick:
                 if value >= 0x80 { return bits & ScalarClass.punctuation != 0 }
                 switch value {
                 case 0x21 ... 0x2F, 0x3A ... 0x40, 0x5B ... 0x5F, 0x7B ... 0x7E: return true
-                case 0x60: return self == .punctuationSymbolsAndBacktick
+                case 0x60:
+                    if case .punctuationSymbolsAndBacktick = self { return true }
+                    return false
                 default: return false
                 }
             }
@@ -50,6 +68,59 @@ enum CategorySplit {
                 while pos < high, accepted.contains(values[pos], classes[pos]) { pos += 1 }
                 writer.cut(at: pos)
             }
+        }
+    }
+
+    /// `C{1,size}`: every maximal run of accepted scalars is cut into pieces of `size`
+    /// from its start, the last one shorter.
+    static func groups(_ text: ScalarText, _ segments: [Int], _ accepted: Class, size: Int) -> [Int] {
+        forEachSegment(text, segments) { values, classes, low, high, writer in
+            var pos = low
+            while pos < high {
+                guard accepted.contains(values[pos], classes[pos]) else {
+                    pos += 1
+                    continue
+                }
+                writer.cut(at: pos)
+                var groupStart = pos
+                while pos < high, accepted.contains(values[pos], classes[pos]) {
+                    pos += 1
+                    if pos - groupStart == size {
+                        writer.cut(at: pos)
+                        groupStart = pos
+                    }
+                }
+                writer.cut(at: pos)
+            }
+        }
+    }
+
+    /// `\s?C+`: a run of accepted scalars, taking one whitespace scalar just before it along.
+    static func spacedRuns(_ text: ScalarText, _ segments: [Int], _ accepted: Class) -> [Int] {
+        forEachSegment(text, segments) { values, classes, low, high, writer in
+            func isAccepted(_ p: Int) -> Bool { p < high && accepted.contains(values[p], classes[p]) }
+            var pos = low
+            while pos < high {
+                let start = pos
+                if classes[pos] & ScalarClass.whitespace != 0, isAccepted(pos + 1) {
+                    pos += 1
+                } else if !isAccepted(pos) {
+                    pos += 1
+                    continue
+                }
+                while isAccepted(pos) { pos += 1 }
+                writer.cut(at: start)
+                writer.cut(at: pos)
+            }
+        }
+    }
+
+    /// `\s+$`: the whitespace a segment ends with becomes a piece.
+    static func trailingWhitespace(_ text: ScalarText, _ segments: [Int]) -> [Int] {
+        forEachSegment(text, segments) { _, classes, low, high, writer in
+            var start = high
+            while start > low, classes[start - 1] & ScalarClass.whitespace != 0 { start -= 1 }
+            writer.cut(at: start)
         }
     }
 

@@ -1,10 +1,12 @@
 /// The Unicode facts the pre-tokenizer regexes ask about a scalar, as bits: `\p{L}`,
-/// `\p{N}`, `\p{P}`, and `\s` (the White_Space set llama.cpp's tables use).
+/// `\p{N}`, `\p{P}`, `\p{M}`, `\p{S}` and `\s` (the White_Space set llama.cpp's tables use).
 enum ScalarClass {
     static let letter: UInt8 = 1 << 0
     static let number: UInt8 = 1 << 1
     static let whitespace: UInt8 = 1 << 2
     static let punctuation: UInt8 = 1 << 3
+    static let mark: UInt8 = 1 << 4
+    static let symbol: UInt8 = 1 << 5
 
     /// Precomputed classes for ASCII, the overwhelmingly common case.
     private static let ascii: [UInt8] = (0 ..< 128).map { compute(UInt32($0)) }
@@ -29,6 +31,10 @@ enum ScalarClass {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:
             bits |= punctuation
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            bits |= mark
+        case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            bits |= symbol
         default:
             break
         }

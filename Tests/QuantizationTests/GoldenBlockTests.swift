@@ -45,7 +45,8 @@ struct GoldenBlockTests {
 
     private func checkQuantize(type: GGMLType, weighted: Bool) throws {
         let golden = Self.golden
-        let expected = try golden.bytes("\(type.name)\(weighted ? "-imatrix" : "").bin")
+        let file = "\(type.name)\(weighted ? "-imatrix" : "")"
+        let expected = try golden.bytes("\(file).bin")
         guard let format = QuantFormats.format(for: type) else {
             Issue.record("no format registered for \(type.name)")
             return
@@ -69,6 +70,8 @@ struct GoldenBlockTests {
                     }
                 }
             }
+            // ggml aborts on these (a failed assertion): ours must only finish, there are no bytes to match.
+            if golden.abortingCases[file]?.contains(c.name) ?? false { continue }
             let start = golden.byteOffset(of: c, type: type)
             let reference = Array(expected[start..<start + actual.count])
             let mismatch = firstMismatch(actual, reference, ==)

@@ -17,6 +17,7 @@ struct GoldenData: Sendable {
     private struct Manifest: Decodable {
         let formats: [String]
         let cases: [Case]
+        let abortingCases: [String: [String]]?
     }
 
     let folder: URL
@@ -24,6 +25,9 @@ struct GoldenData: Sendable {
     let cases: [Case]
     let inputs: [Float]
     let importance: [Float]
+    /// Per golden file name (without extension), the cases ggml's quantizer aborts on: their
+    /// bytes are placeholders (zeros), not ggml's output.
+    let abortingCases: [String: Set<String>]
 
     static let shared: GoldenData = {
         do {
@@ -44,6 +48,7 @@ struct GoldenData: Sendable {
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
         formatNames = manifest.formats
         cases = manifest.cases
+        abortingCases = (manifest.abortingCases ?? [:]).mapValues(Set.init)
         inputs = try Self.read(Float.self, folder.appendingPathComponent("inputs.f32"))
         importance = try Self.read(Float.self, folder.appendingPathComponent("importance.f32"))
         loadError = nil
@@ -55,6 +60,7 @@ struct GoldenData: Sendable {
         cases = []
         inputs = []
         importance = []
+        abortingCases = [:]
         loadError = failure
     }
 

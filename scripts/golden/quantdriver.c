@@ -6,7 +6,7 @@
 // implementation can be checked byte for byte against the real thing.
 //
 // usage: quantdriver TYPE ROW_LENGTH INPUT.f32 IMPORTANCE.f32|- OUTPUT.bin
-//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq4_nl iq4_xs.
+//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq3_xxs iq4_nl iq3_s iq4_xs.
 //   IMPORTANCE holds ROW_LENGTH floats, or "-" for none.
 
 #include <stdarg.h>
@@ -29,8 +29,13 @@ size_t quantize_q3_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q4_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q5_K(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_q6_K(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq3_xxs(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq3_s(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_iq4_nl(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_iq4_xs(const float *, void *, int64_t, int64_t, const float *);
+
+// Builds the IQ3 grids' maps and neighbour lists (ggml_quantize_init does this in llama.cpp).
+void iq3xs_init_impl(int grid_size);
 
 struct format {
     const char * name;
@@ -51,7 +56,9 @@ static const struct format formats[] = {
     { "q4_K", GGML_TYPE_Q4_K, 256, 144, quantize_q4_K },
     { "q5_K", GGML_TYPE_Q5_K, 256, 176, quantize_q5_K },
     { "q6_K", GGML_TYPE_Q6_K, 256, 210, quantize_q6_K },
+    { "iq3_xxs", GGML_TYPE_IQ3_XXS, 256, 98, quantize_iq3_xxs },
     { "iq4_nl", GGML_TYPE_IQ4_NL, 32, 18, quantize_iq4_nl },
+    { "iq3_s", GGML_TYPE_IQ3_S, 256, 110, quantize_iq3_s },
     { "iq4_xs", GGML_TYPE_IQ4_XS, 256, 136, quantize_iq4_xs },
 };
 
@@ -139,6 +146,9 @@ int main(int argc, char ** argv) {
             return 2;
         }
     }
+
+    if (format->type == GGML_TYPE_IQ3_XXS) iq3xs_init_impl(256);
+    if (format->type == GGML_TYPE_IQ3_S) iq3xs_init_impl(512);
 
     const size_t output_bytes = (size_t) rows * ggml_row_size(format->type, row_length);
     void * output = calloc(output_bytes, 1);

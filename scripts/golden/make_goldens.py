@@ -89,6 +89,19 @@ def make_cases(rng):
 
     huge = blocks_of(rng, [1e20, 1e30, 1e35, 1e37, 3e37, 1.0, 1e-3, 1e10])
     add("huge", huge, lognormal(256), 256)
+
+    # All-zero 32-blocks between non-zero ones (IQ3_S stores the blocks after them shifted), a lone
+    # non-zero value, and a block below IQ3_XXS's 1e-8 threshold. Own generator, so the cases and
+    # patterns above keep their values.
+    sparse_rng = np.random.default_rng(SEED + 1)
+    sparse = np.concatenate([
+        np.zeros(32), sparse_rng.standard_normal(32), np.zeros(64), sparse_rng.standard_normal(32),
+        np.concatenate([[0.0] * 5, [-0.75], [0.0] * 26]), sparse_rng.standard_normal(32) * 1e-9,
+        sparse_rng.standard_normal(32),
+        sparse_rng.standard_normal(32) * 0.1, np.full(32, -0.0), sparse_rng.standard_normal(160) * 0.1,
+        np.zeros(32),
+    ])
+    add("sparse-blocks", sparse, np.exp(sparse_rng.standard_normal(256)), 256)
     return cases
 
 

@@ -91,8 +91,7 @@ public struct IQ3_SFormat: BlockFormat {
     public func dequantizeRow(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableBufferPointer<Float>) {
         let blocks = BlockLoop.blockCount(type, elements: destination.count, bytes: source.count)
         guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
-        IQTables.iq3sGrid.withUnsafeBufferPointer { grid in
-        IQTables.iq3sLevels.withUnsafeBufferPointer { levels in
+        Self.pointValues.withUnsafeBufferPointer { points in
             for block in 0 ..< blocks {
                 let x = input + block * 110
                 let d = GGMLScalar.loadHalf(x, 0)
@@ -103,17 +102,20 @@ public struct IQ3_SFormat: BlockFormat {
                     let high = Int(x.load(fromByteOffset: 66 + sub, as: UInt8.self))
                     for point in 0 ..< 8 {
                         let low = Int(x.load(fromByteOffset: 2 + 8 * sub + point, as: UInt8.self))
-                        let code = Int(grid[low | ((high >> point) & 1) << 8])
+                        let values = points.baseAddress! + 4 * (low | ((high >> point) & 1) << 8)
                         let signs = x.load(fromByteOffset: 74 + 4 * sub + point / 2, as: UInt8.self)
                         for j in 0 ..< 4 {
-                            let value = Float(levels[(code >> (3 * j)) & 7])
-                            y[j] = db * value * (signs & (1 << (4 * (point % 2) + j)) != 0 ? -1 : 1)
+                            y[j] = D4Lattice.negated(db * values[j], if: signs >> (4 * (point % 2) + j))
                         }
                         y += 4
                     }
                 }
             }
         }
-        }
+    }
+
+    /// The grid's points as decoded values, 4 per point.
+    static let pointValues: [Float] = IQTables.iq3sGrid.flatMap { code in
+        (0 ..< 4).map { Float(IQTables.iq3sLevels[(Int(code) >> (3 * $0)) & 7]) }
     }
 }

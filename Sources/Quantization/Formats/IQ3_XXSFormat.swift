@@ -105,8 +105,7 @@ public struct IQ3_XXSFormat: BlockFormat {
     public func dequantizeRow(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableBufferPointer<Float>) {
         let blocks = BlockLoop.blockCount(type, elements: destination.count, bytes: source.count)
         guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
-        IQTables.iq3xxsGrid.withUnsafeBufferPointer { grid in
-        IQTables.iq3xxsLevels.withUnsafeBufferPointer { levels in
+        Self.pointValues.withUnsafeBufferPointer { points in
         IQTables.evenSigns.withUnsafeBufferPointer { evenSigns in
             for block in 0 ..< blocks {
                 let x = input + block * 98
@@ -118,10 +117,10 @@ public struct IQ3_XXSFormat: BlockFormat {
                     for group in 0 ..< 4 {
                         let signs = evenSigns[Int((word >> (7 * group)) & 127)]
                         for half in 0 ..< 2 {
-                            let code = Int(grid[Int(x.load(fromByteOffset: 2 + 8 * sub + 2 * group + half, as: UInt8.self))])
+                            let point = points.baseAddress!
+                                + 4 * Int(x.load(fromByteOffset: 2 + 8 * sub + 2 * group + half, as: UInt8.self))
                             for j in 0 ..< 4 {
-                                let value = Float(levels[(code >> (3 * j)) & 7])
-                                y[4 * half + j] = db * value * (signs & (1 << (4 * half + j)) != 0 ? -1 : 1)
+                                y[4 * half + j] = D4Lattice.negated(db * point[j], if: signs >> (4 * half + j))
                             }
                         }
                         y += 8
@@ -130,6 +129,10 @@ public struct IQ3_XXSFormat: BlockFormat {
             }
         }
         }
-        }
+    }
+
+    /// The grid's points as decoded values, 4 per point.
+    static let pointValues: [Float] = IQTables.iq3xxsGrid.flatMap { code in
+        (0 ..< 4).map { Float(IQTables.iq3xxsLevels[(Int(code) >> (3 * $0)) & 7]) }
     }
 }

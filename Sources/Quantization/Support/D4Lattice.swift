@@ -244,6 +244,13 @@ struct D4Lattice: Sendable {
         return 2 * sum / 256
     }
 
+    /// `value * -1` when bit 0 of `bits` is set, else `value` (ggml's and gguf-py's sign multiply),
+    /// without a branch: the signs are random, so a branch would mispredict half the time.
+    @inline(__always)
+    static func negated(_ value: Float, if bits: UInt8) -> Float {
+        Float(bitPattern: value.bitPattern ^ (UInt32(bits & 1) << 31))
+    }
+
     /// C's `MAX` over the 32 magnitudes.
     @inline(__always)
     static func largest(_ xval: UnsafePointer<Float>) -> Float {

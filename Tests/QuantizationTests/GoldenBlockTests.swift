@@ -33,7 +33,7 @@ struct GoldenBlockTests {
         let encoded = try golden.bytes("\(type.name).bin")
         let expected = try golden.values(Float.self, "\(type.name)-dequant.f32")
         let quantizer = try RowQuantizer(type: type, threadCount: 1)
-        for c in golden.cases where !(golden.refused[type.name] ?? []).contains(c.name) {
+        for c in golden.cases where !(golden.abortingCases[type.name]?.contains(c.name) ?? false) {
             let start = golden.byteOffset(of: c, type: type)
             let length = c.rows * type.rowByteCount(c.rowLength)!
             let decoded = try quantizer.dequantize(Array(encoded[start..<start + length]), rowLength: c.rowLength)
@@ -45,13 +45,13 @@ struct GoldenBlockTests {
 
     private func checkQuantize(type: GGMLType, weighted: Bool) throws {
         let golden = Self.golden
-        let expected = try golden.bytes("\(type.name)\(weighted ? "-imatrix" : "").bin")
+        let file = "\(type.name)\(weighted ? "-imatrix" : "")"
+        let expected = try golden.bytes("\(file).bin")
         guard let format = QuantFormats.format(for: type) else {
             Issue.record("no format registered for \(type.name)")
             return
         }
-        let refused = golden.refused["\(type.name)\(weighted ? "-imatrix" : "")"] ?? []
-        for c in golden.cases where !refused.contains(c.name) {
+        for c in golden.cases {
             let input = golden.input(c)
             let importance = golden.importance(c)
             let rowBytes = type.rowByteCount(c.rowLength)!
@@ -70,6 +70,8 @@ struct GoldenBlockTests {
                     }
                 }
             }
+            // ggml aborts on these (a failed assertion): ours must only finish, there are no bytes to match.
+            if golden.abortingCases[file]?.contains(c.name) ?? false { continue }
             let start = golden.byteOffset(of: c, type: type)
             let reference = Array(expected[start..<start + actual.count])
             let mismatch = firstMismatch(actual, reference, ==)

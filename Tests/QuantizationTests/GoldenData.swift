@@ -17,7 +17,7 @@ struct GoldenData: Sendable {
     private struct Manifest: Decodable {
         let formats: [String]
         let cases: [Case]
-        let refused: [String: [String]]?
+        let abortingCases: [String: [String]]?
     }
 
     let folder: URL
@@ -25,9 +25,9 @@ struct GoldenData: Sendable {
     let cases: [Case]
     let inputs: [Float]
     let importance: [Float]
-    /// Cases on which ggml's quantizer aborts (an assertion in its search), by golden file name
-    /// without extension: there is no reference output for them.
-    let refused: [String: [String]]
+    /// Per golden file name (without extension), the cases ggml's quantizer aborts on: their
+    /// bytes are placeholders (zeros), not ggml's output.
+    let abortingCases: [String: Set<String>]
 
     static let shared: GoldenData = {
         do {
@@ -48,7 +48,7 @@ struct GoldenData: Sendable {
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
         formatNames = manifest.formats
         cases = manifest.cases
-        refused = manifest.refused ?? [:]
+        abortingCases = (manifest.abortingCases ?? [:]).mapValues(Set.init)
         inputs = try Self.read(Float.self, folder.appendingPathComponent("inputs.f32"))
         importance = try Self.read(Float.self, folder.appendingPathComponent("importance.f32"))
         loadError = nil
@@ -58,9 +58,9 @@ struct GoldenData: Sendable {
         folder = URL(fileURLWithPath: "/nonexistent")
         formatNames = []
         cases = []
-        refused = [:]
         inputs = []
         importance = []
+        abortingCases = [:]
         loadError = failure
     }
 

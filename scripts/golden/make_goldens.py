@@ -12,6 +12,7 @@ usage: make_goldens.py --driver PATH --out DIR
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,8 @@ import numpy as np
 import gguf
 from gguf import GGMLQuantizationType as QT
 
-QUANT_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K", "iq2_xxs", "iq2_xs", "iq4_nl", "iq4_xs"]
+QUANT_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K", "iq2_xxs", "iq2_xs",
+                 "iq3_xxs", "iq4_nl", "iq3_s", "iq4_xs"]
 # Formats whose numpy quantizer in gguf-py is meant to be bit-exact with ggml's reference.
 NUMPY_QUANTIZERS = {"q4_0": QT.Q4_0, "q4_1": QT.Q4_1, "q5_0": QT.Q5_0, "q5_1": QT.Q5_1, "q8_0": QT.Q8_0}
 GGUF_TYPES = {name: getattr(QT, name.upper()) for name in QUANT_FORMATS}
@@ -87,10 +89,25 @@ def make_cases(rng):
 
     huge = blocks_of(rng, [1e20, 1e30, 1e35, 1e37, 3e37, 1.0, 1e-3, 1e10])
     add("huge", huge, lognormal(256), 256)
+
+    # All-zero 32-blocks between non-zero ones (IQ3_S stores the blocks after them shifted), a lone
+    # non-zero value, and a block below IQ3_XXS's 1e-8 threshold. Own generator, so the cases and
+    # patterns above keep their values.
+    sparse_rng = np.random.default_rng(SEED + 1)
+    sparse = np.concatenate([
+        np.zeros(32), sparse_rng.standard_normal(32), np.zeros(64), sparse_rng.standard_normal(32),
+        np.concatenate([[0.0] * 5, [-0.75], [0.0] * 26]), sparse_rng.standard_normal(32) * 1e-9,
+        sparse_rng.standard_normal(32),
+        sparse_rng.standard_normal(32) * 0.1, np.full(32, -0.0), sparse_rng.standard_normal(160) * 0.1,
+        np.zeros(32),
+    ])
+    add("sparse-blocks", sparse, np.exp(sparse_rng.standard_normal(256)), 256)
     return cases
 
 
 def run_driver(driver, fmt, row_length, data, importance, workdir):
+    """ggml's bytes for `data`, or None where ggml's quantizer aborts on it (a failed GGML_ASSERT:
+    the IQ3 searches find no grid point at a finite distance once squared values overflow)."""
     src = os.path.join(workdir, "in.f32")
     imp = os.path.join(workdir, "imp.f32")
     out = os.path.join(workdir, "out.bin")
@@ -99,13 +116,12 @@ def run_driver(driver, fmt, row_length, data, importance, workdir):
     if importance is not None:
         importance.astype("<f4").tofile(imp)
         imp_arg = imp
-    result = subprocess.run([driver, fmt, str(row_length), src, imp_arg, out], stderr=subprocess.PIPE, text=True)
-    if result.returncode < 0:
-        # ggml aborts on some extreme inputs for some formats (an assertion in its search): there is no
-        # reference output, so the case is recorded as refused and the tests skip it for that format.
+    run = subprocess.run([driver, fmt, str(row_length), src, imp_arg, out], stderr=subprocess.PIPE, text=True)
+    if run.returncode == -signal.SIGABRT and "GGML_ASSERT" in run.stderr:
         return None
-    if result.returncode != 0:
-        raise RuntimeError(f"quantdriver {fmt} failed: {result.stderr}")
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr)
+        raise subprocess.CalledProcessError(run.returncode, run.args)
     return np.fromfile(out, dtype=np.uint8)
 
 
@@ -139,7 +155,9 @@ def main():
     rng = np.random.default_rng(SEED)
     cases = make_cases(rng)
 
-    manifest = {"seed": SEED, "formats": QUANT_FORMATS, "cases": [], "refused": {}}
+    # Cases ggml's quantizer aborts on, per golden file (format, and format-imatrix with importance):
+    # llama-quantize cannot write them, so their golden bytes are zeros and the tests do not compare them.
+    manifest = {"seed": SEED, "formats": QUANT_FORMATS, "cases": [], "abortingCases": {}}
     inputs, importances = [], []
     input_offset = importance_offset = 0
     for name, row_length, data, importance in cases:
@@ -162,13 +180,14 @@ def main():
             for name, row_length, data, importance in cases:
                 q = run_driver(args.driver, fmt, row_length, data, None, workdir)
                 qi = run_driver(args.driver, fmt, row_length, data, importance, workdir)
-                size = data.size // row_length * gguf.quants.quant_shape_to_byte_shape((1, row_length), GGUF_TYPES[fmt])[1]
+                block_elements, block_bytes = gguf.GGML_QUANT_SIZES[GGUF_TYPES[fmt]]
+                zeros = np.zeros(data.size // block_elements * block_bytes, dtype=np.uint8)
                 if q is None:
-                    manifest["refused"].setdefault(fmt, []).append(name)
-                    q = np.zeros(size, dtype=np.uint8)
+                    manifest["abortingCases"].setdefault(fmt, []).append(name)
+                    q = zeros
                 if qi is None:
-                    manifest["refused"].setdefault(fmt + "-imatrix", []).append(name)
-                    qi = np.zeros(size, dtype=np.uint8)
+                    manifest["abortingCases"].setdefault(f"{fmt}-imatrix", []).append(name)
+                    qi = zeros
                 plain.append(q)
                 weighted.append(qi)
                 dequant.append(gguf.quants.dequantize(q, GGUF_TYPES[fmt]).astype("<f4"))

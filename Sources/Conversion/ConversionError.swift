@@ -40,7 +40,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
         case let .unsupportedTargetType(tensor, type):
             return "tensor \(tensor): no encoder for type \(type)"
         case let .importanceMatrixRequired(tensor, type):
-            return "this quantization requires an importance matrix (offending tensor: \(tensor), target type: \(type))"
+            return "this quantization requires an importance matrix (offending tensor: \(tensor), target type: \(type)); "
+                + "give one with --imatrix FILE, or compute it with --calibration PATH|default"
         case let .outputExists(path):
             return "\(path) exists (pass --force to overwrite)"
         case let .invalidOption(message):

@@ -18,6 +18,11 @@ public enum FileType: String, CaseIterable, Sendable {
     /// Non-linear 4-bit levels: IQ4_NL blocks of 32 (Q4_0's size), IQ4_XS super-blocks of 256
     /// with 6-bit block scales (4.25 bits per weight).
     case iq4_nl, iq4_xs
+    /// Lattice formats (llama.cpp's "i-quants" below 4 bits): IQ2_XXS (2.06 bpw), IQ2_XS (2.31),
+    /// `iq2_s` (IQ2_XS with IQ3_S for the sensitive tensors), IQ3_XS/IQ3_S/IQ3_M (3.3–3.7 bpw mixes of
+    /// IQ3_S and IQ3_XXS). The IQ2 mixes and IQ3_XS need an importance matrix.
+    case iq2_xxs, iq2_xs, iq2_s
+    case iq3_xs, iq3_s, iq3_m
     /// Keeps the checkpoint's own float type (conversion only).
     case auto
 
@@ -56,6 +61,12 @@ public enum FileType: String, CaseIterable, Sendable {
         case .q6_k: .mostlyQ6_K
         case .iq4_nl: .mostlyIQ4_NL
         case .iq4_xs: .mostlyIQ4_XS
+        case .iq2_xxs: .mostlyIQ2_XXS
+        case .iq2_xs: .mostlyIQ2_XS
+        case .iq2_s: .mostlyIQ2_S
+        case .iq3_xs: .mostlyIQ3_XS
+        case .iq3_s: .mostlyIQ3_S
+        case .iq3_m: .mostlyIQ3_M
         }
     }
 
@@ -77,14 +88,18 @@ public enum FileType: String, CaseIterable, Sendable {
         case .q6_k: .q6_K
         case .iq4_nl: .iq4_nl
         case .iq4_xs: .iq4_xs
+        case .iq2_xxs: .iq2_xxs
+        case .iq2_xs, .iq2_s: .iq2_xs
+        case .iq3_xs, .iq3_s, .iq3_m: .iq3_s
         }
     }
 
     public var isQuantized: Bool { baseType.isQuantized }
 
     /// Whether some tensors of this file type need an importance matrix: llama-quantize refuses
-    /// a Q2_K_S file without one unless every Q2_K tensor fell back to another type.
-    public var mayRequireImportanceMatrix: Bool { self == .q2_k_s }
+    /// a Q2_K_S file without one unless every Q2_K tensor fell back to another type, and the
+    /// IQ2_XXS, IQ2_XS and IQ3_XXS tensors of any file.
+    public var mayRequireImportanceMatrix: Bool { [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq3_xs].contains(self) }
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: "|") }
 }

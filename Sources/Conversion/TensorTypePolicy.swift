@@ -110,12 +110,13 @@ public struct TensorTypePolicy: Sendable {
     }
 
     /// Whether llama-quantize would refuse to write `tensor` as `type` without an importance
-    /// matrix (`tensor_requires_imatrix`): the Q2_K tensors of a Q2_K_S file, except the
-    /// embedding table and the output head. A Q2_K_S file whose Q2_K tensors all fell back to
+    /// matrix (`tensor_requires_imatrix`): IQ1/IQ2 and IQ3_XXS tensors, and the Q2_K tensors of a
+    /// Q2_K_S file, except the embedding table and the output head. A Q2_K_S file whose Q2_K tensors all fell back to
     /// other types needs none.
     public func requiresImportanceMatrix(_ tensor: TensorRoleInfo, type: GGMLType) -> Bool {
         let category = TensorCategory(name: tensor.name)
         guard category != .tokenEmbedding, category != .output, allowsQuantization(tensor) else { return false }
+        if [.iq2_xxs, .iq2_xs, .iq2_s, .iq3_xxs, .iq1_s, .iq1_m].contains(type) { return true }
         return fileType == .q2_k_s && type == .q2_K
     }
 
@@ -129,7 +130,7 @@ public struct TensorTypePolicy: Sendable {
     }
 
     /// Row lengths must be whole blocks. A 256-wide K-quant falls back to the 32-wide legacy
-    /// format of similar size, IQ4_XS to IQ4_NL (as llama.cpp does); if even 32 does not divide
+    /// format of similar size, the 256-wide IQ formats to IQ4_NL (as llama.cpp does); if even 32 does not divide
     /// the row, F16.
     public static func compatible(_ type: GGMLType, rowLength: Int) -> Decision {
         guard rowLength % type.blockSize != 0 else { return Decision(type: type) }
@@ -139,7 +140,7 @@ public struct TensorTypePolicy: Sendable {
         case .q4_K: fallback = .q5_0
         case .q5_K: fallback = .q5_1
         case .q6_K: fallback = .q8_0
-        case .iq4_xs: fallback = .iq4_nl
+        case .iq1_s, .iq1_m, .iq2_xxs, .iq2_xs, .iq2_s, .iq3_xxs, .iq3_s, .iq4_xs: fallback = .iq4_nl
         default: fallback = type
         }
         if rowLength % fallback.blockSize != 0 { fallback = .f16 }
@@ -161,7 +162,25 @@ public struct TensorTypePolicy: Sendable {
             // The head's errors hit every logit: Q6_K, or Q8_0 when the base type cannot split its rows.
             if let outputTensorType { return outputTensorType }
             if (tensor.dimensions.first ?? 0) % base.blockSize != 0 { return .q8_0 }
+            if [.iq2_xxs, .iq2_xs, .iq2_s].contains(fileType) { return .q5_K }
             return base == .q8_0 ? .q8_0 : .q6_K
+        }
+        if category == .tokenEmbedding {
+            switch fileType {
+            case .iq2_xxs, .iq2_xs: return .q2_K
+            case .iq2_s: return .iq3_s
+            default: return base
+            }
+        }
+        // The 2-bit i-quant mixes have their own short rule list and skip every rule below.
+        if [.iq2_xxs, .iq2_xs, .iq2_s].contains(fileType) {
+            let sensitive: GGMLType = fileType == .iq2_s ? .iq3_s : .q2_K
+            switch category {
+            case .attentionV: return model.gqaRatio >= 4 ? .q4_K : sensitive
+            case .ffnDown: return i < layers / 8 ? sensitive : base
+            case .attentionOutput: return fileType == .iq2_s ? .iq3_s : base
+            default: return base
+            }
         }
         switch category {
         case .attentionV:
@@ -175,6 +194,8 @@ public struct TensorTypePolicy: Sendable {
             case .q4_k_m, .q5_k_m: if Self.useMoreBits(i, layers) { type = .q6_K }
             case .q4_k_s: if i < 4 { type = .q5_K }
             case .iq4_nl, .iq4_xs: if model.gqaRatio >= 4 { type = .q5_K }
+            case .iq3_xs, .iq3_s: if model.gqaRatio >= 4 { type = .q4_K }
+            case .iq3_m: type = .q4_K
             default: break
             }
             // 70B models share each V head across 8 query heads: a small tensor worth more bits.
@@ -189,6 +210,7 @@ public struct TensorTypePolicy: Sendable {
             case .q4_k_m, .q5_k_m: return Self.useMoreBits(i, layers) ? .q6_K : base
             case .q4_k_s: return i < layers / 8 ? .q5_K : base
             case .iq4_nl, .iq4_xs: return !model.hasImportanceMatrix && i < layers / 8 ? .q5_K : base
+            case .iq3_m: return i < layers / 8 ? .q4_K : base
             // With an importance matrix llama.cpp shields the first layers' ffn_down; without one
             // it keeps Q4_0/Q5_0 so plain runs reproduce older files.
             case .q4_0 where model.hasImportanceMatrix && i < layers / 8: return .q4_1
@@ -200,8 +222,14 @@ public struct TensorTypePolicy: Sendable {
             case .q2_k: return .q3_K
             case .q3_k_m: return .q4_K
             case .q3_k_l: return .q5_K
+            case .iq3_m: return .q4_K
             default: return base
             }
+        case .attentionQ, .attentionK:
+            return fileType == .iq3_xs ? .iq3_xxs : base
+        case .ffnGate, .ffnUp:
+            // IQ3_XS uses IQ3_XXS for the feed-forward input of the middle three quarters.
+            return fileType == .iq3_xs && i >= layers / 8 && i < 7 * layers / 8 ? .iq3_xxs : base
         default:
             return base
         }

@@ -176,7 +176,26 @@ struct TensorTypePolicyTests {
         var withMatrix = policy
         withMatrix.model.hasImportanceMatrix = true
         try withMatrix.checkImportanceMatrix(q, type: .q2_K)
-        #expect(FileType.allCases.filter(\.mayRequireImportanceMatrix) == [.q2_k_s])
+        #expect(FileType.allCases.filter(\.mayRequireImportanceMatrix) == [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq3_xs])
+    }
+
+    @Test("the lattice i-quants need an importance matrix, the embedding table and head excepted",
+          arguments: [FileType.iq2_xxs, .iq2_xs, .iq2_s, .iq3_xs])
+    func latticeImportance(fileType: FileType) throws {
+        let policy = TensorTypePolicy(fileType: fileType, model: Self.llama)
+        let q = TensorRoleInfo(name: "blk.4.attn_q.weight", dimensions: [4096, 4096])
+        let type = policy.decide(q).type
+        #expect([.iq2_xxs, .iq2_xs, .iq3_xxs].contains(type))
+        #expect(throws: ConversionError.importanceMatrixRequired(tensor: q.name, type: type.name)) {
+            try policy.checkImportanceMatrix(q, type: type)
+        }
+        #expect("\(ConversionError.importanceMatrixRequired(tensor: q.name, type: type.name))".contains("--imatrix"))
+        let embedding = TensorRoleInfo(name: "token_embd.weight", dimensions: [4096, 32000])
+        #expect(!policy.requiresImportanceMatrix(embedding, type: policy.decide(embedding).type))
+        // IQ3_S, IQ4_NL (the fallback of a short row) and the K-quants never need one.
+        #expect(!policy.requiresImportanceMatrix(q, type: .iq3_s))
+        #expect(!policy.requiresImportanceMatrix(q, type: .iq4_nl))
+        #expect(TensorTypePolicy.compatible(type, rowLength: 576) == .init(type: .iq4_nl, fallbackFrom: type))
     }
 
     @Test("an importance matrix moves the first eighth of ffn_down from Q4_0/Q5_0 to Q4_1/Q5_1")
@@ -242,7 +261,8 @@ struct TensorTypePolicyTests {
     func writableTypes() throws {
         #expect(try TensorTypeOverride.writableType(named: "Q8_0", option: "--output-tensor-type") == .q8_0)
         #expect(try TensorTypeOverride.writableType(named: "q4_k", option: "--output-tensor-type") == .q4_K)
-        #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "iq2_xxs", option: "--output-tensor-type") }
+        #expect(try TensorTypeOverride.writableType(named: "iq2_xxs", option: "--output-tensor-type") == .iq2_xxs)
+        #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "iq1_m", option: "--output-tensor-type") }
         #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "q4_k_m", option: "--output-tensor-type") }
     }
 }

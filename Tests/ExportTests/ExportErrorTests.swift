@@ -147,12 +147,12 @@ struct ExportErrorTests {
         let dir = try TemporaryDirectory()
         var model = TinyModel(vocabulary: Self.bpe)
         let index = try #require(model.tensors.firstIndex { $0.name == "output_norm.weight" })
-        model.tensors[index] = TinyTensor(name: "output_norm.weight", dimensions: [64], type: .iq4_nl,
-                                          bytes: [UInt8](repeating: 0, count: 36), values: [])
+        model.tensors[index] = TinyTensor(name: "output_norm.weight", dimensions: [64], type: .q8_1,
+                                          bytes: [UInt8](repeating: 0, count: 72), values: [])
         guard case let .unsupportedTensorType(_, tensor, type)? = try exportError(model, in: dir) else {
             Issue.record("expected unsupportedTensorType"); return
         }
-        #expect(tensor == "output_norm.weight" && type == "iq4_nl")
+        #expect(tensor == "output_norm.weight" && type == "q8_1")
     }
 
     @Test("tokenizer arrays of mismatched lengths and special ids of the wrong type are refused")

@@ -12,17 +12,20 @@ enum NonLinearFour {
     /// Candidate scales tried on each side of the first guess (ggml's `ntry`).
     static let tries = 7
 
-    /// ggml's `best_index_int8`: the index of the level nearest `x` (ties to the lower level),
-    /// by bisection.
+    /// ggml's `best_index_int8`: the index of the level nearest `x` (ties to the lower level).
+    ///
+    /// ggml bisects; the bracketing level above `x` is also the number of levels `<= x`, which is
+    /// counted here without branches (the search runs 16 times per value), and the final choice
+    /// is ggml's own comparison, so the result is the same for every input.
     @inline(__always)
     static func nearestLevel(_ x: Float, _ values: UnsafePointer<Float>) -> Int {
         if x <= values[0] { return 0 }
         if x >= values[15] { return 15 }
-        var low = 0, high = 15
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if x < values[middle] { high = middle } else { low = middle }
-        }
+        var above = 0
+        for i in 1 ..< 15 { above &+= values[i] <= x ? 1 : 0 }
+        let high = above + 1
+        // NaN compares false everywhere; ggml's bisection then ends on the top level.
+        if x != x { return 15 }
         return x - values[high - 1] < values[high] - x ? high - 1 : high
     }
 

@@ -6,8 +6,7 @@ import TestSupport
 /// `ggufkit tokenize` against `llama-tokenize` on the same GGUF: byte-identical output for
 /// prompts (pieces and ids, special-token and escape handling) and for whole files, the
 /// WikiText-2 test split and 300 KB of Chinese among them.
-@Suite("ggufkit tokenize", .enabled(if: CLI.binary != nil, CLI.skipReason),
-       .enabled(if: LlamaCppTools.tool("llama-tokenize") != nil, LlamaCppTools.skipReason))
+@Suite("ggufkit tokenize", .enabled(if: CLI.binary != nil, CLI.skipReason))
 struct TokenizeCommandTests {
     static let probe = "\\n \\n\\n \\t\\t 🚀 (normal) 😶\u{200D}🌫️ ✅ 🦙🦙 3 33 333 3333 33333 3.3 3...3 "
         + "កាន់តែពិសេសអាច😁 ?我想在apple工作1314151天～ ------======= нещо на Български '''```\"\"......!!!??? "
@@ -29,7 +28,8 @@ struct TokenizeCommandTests {
         return cases
     }
 
-    @Test("prints exactly what llama-tokenize prints for a GGUF with the DeepSeek V3 tokenizer")
+    @Test("prints exactly what llama-tokenize prints for a GGUF with the DeepSeek V3 tokenizer",
+          .enabled(if: LlamaCppTools.tool("llama-tokenize") != nil, LlamaCppTools.skipReason))
     func matchesLlamaTokenize() throws {
         guard let llama = LlamaCppTools.tool("llama-tokenize") else { return }
         let folder = try TemporaryDirectory()
@@ -48,6 +48,7 @@ struct TokenizeCommandTests {
     }
 
     @Test("deepseek-llm and deepseek-coder split as llama.cpp splits them (the DeepSeek V3 vocabulary under their names)",
+          .enabled(if: LlamaCppTools.tool("llama-tokenize") != nil, LlamaCppTools.skipReason),
           arguments: ["deepseek-llm", "deepseek-coder"])
     func olderDeepSeekPreTokenizers(pre: String) throws {
         guard let llama = LlamaCppTools.tool("llama-tokenize")
@@ -67,7 +68,8 @@ struct TokenizeCommandTests {
         }
     }
 
-    @Test("prints what llama-tokenize prints for stories260K (SentencePiece, BOS added)")
+    @Test("prints what llama-tokenize prints for stories260K (SentencePiece, BOS added)",
+          .enabled(if: LlamaCppTools.tool("llama-tokenize") != nil, LlamaCppTools.skipReason))
     func matchesLlamaTokenizeSentencePiece() throws {
         guard let llama = LlamaCppTools.tool("llama-tokenize"),
               let stories = References.stories260K() else { return }

@@ -51,6 +51,7 @@ def lattice_2bit(cls):
 
 iq2xxs_levels, iq2xxs_codes = lattice_2bit(quants.IQ2_XXS)
 iq2xs_levels, iq2xs_codes = lattice_2bit(quants.IQ2_XS)
+iq2s_levels, iq2s_codes = lattice_2bit(quants.IQ2_S)
 iq3xxs_levels, iq3xxs_codes = lattice(quants.IQ3_XXS)
 iq3s_levels, iq3s_codes = lattice(quants.IQ3_S)
 ksigns = list(quants.IQ2_XXS.ksigns)
@@ -77,6 +78,13 @@ lines = [
     "    /// The 512 points of IQ2_XS's grid (`IQ2_XS.grid`): 2 bits per coordinate (an index into the levels).",
     "    static let iq2xsGrid: [UInt16] = [",
     rows(iq2xs_codes) + ",",
+    "    ]",
+    "",
+    "    /// The three values a coordinate of the IQ2_S grid takes (`IQ2_S.grid_map`).",
+    "    static let iq2sLevels: [Float] = [" + ", ".join(str(v) for v in iq2s_levels) + "]",
+    "    /// The 1024 points of IQ2_S's grid (`IQ2_S.grid`): 2 bits per coordinate (an index into the levels).",
+    "    static let iq2sGrid: [UInt16] = [",
+    rows(iq2s_codes) + ",",
     "    ]",
     "",
     "    /// The 8 levels an IQ3_XXS grid index selects (`IQ3_XXS.grid_map`).",

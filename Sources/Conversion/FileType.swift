@@ -19,10 +19,11 @@ public enum FileType: String, CaseIterable, Sendable {
     /// with 6-bit block scales (4.25 bits per weight).
     case iq4_nl, iq4_xs
     /// Lattice formats (llama.cpp's "i-quants" below 4 bits): IQ2_XXS (2.06 bpw), IQ2_XS (2.31),
-    /// `iq2_s` (IQ2_XS with IQ3_S for the sensitive tensors), IQ3_XS/IQ3_S/IQ3_M (3.3–3.7 bpw mixes of
-    /// IQ3_S and IQ3_XXS). The IQ2 mixes and IQ3_XS need an importance matrix.
-    case iq2_xxs, iq2_xs, iq2_s
-    case iq3_xs, iq3_s, iq3_m
+    /// `iq2_s` (IQ2_XS with IQ3_S for the sensitive tensors), `iq2_m` (IQ2_S), IQ3_XXS, and
+    /// IQ3_XS/IQ3_S/IQ3_M (3.3–3.7 bpw mixes of IQ3_S and IQ3_XXS). The IQ2 mixes, IQ3_XXS and IQ3_XS
+    /// need an importance matrix.
+    case iq2_xxs, iq2_xs, iq2_s, iq2_m
+    case iq3_xxs, iq3_xs, iq3_s, iq3_m
     /// Keeps the checkpoint's own float type (conversion only).
     case auto
 
@@ -64,6 +65,8 @@ public enum FileType: String, CaseIterable, Sendable {
         case .iq2_xxs: .mostlyIQ2_XXS
         case .iq2_xs: .mostlyIQ2_XS
         case .iq2_s: .mostlyIQ2_S
+        case .iq2_m: .mostlyIQ2_M
+        case .iq3_xxs: .mostlyIQ3_XXS
         case .iq3_xs: .mostlyIQ3_XS
         case .iq3_s: .mostlyIQ3_S
         case .iq3_m: .mostlyIQ3_M
@@ -90,6 +93,8 @@ public enum FileType: String, CaseIterable, Sendable {
         case .iq4_xs: .iq4_xs
         case .iq2_xxs: .iq2_xxs
         case .iq2_xs, .iq2_s: .iq2_xs
+        case .iq2_m: .iq2_s
+        case .iq3_xxs: .iq3_xxs
         case .iq3_xs, .iq3_s, .iq3_m: .iq3_s
         }
     }
@@ -99,7 +104,7 @@ public enum FileType: String, CaseIterable, Sendable {
     /// Whether some tensors of this file type need an importance matrix: llama-quantize refuses
     /// a Q2_K_S file without one unless every Q2_K tensor fell back to another type, and the
     /// IQ2_XXS, IQ2_XS and IQ3_XXS tensors of any file.
-    public var mayRequireImportanceMatrix: Bool { [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq3_xs].contains(self) }
+    public var mayRequireImportanceMatrix: Bool { [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs, .iq3_xs].contains(self) }
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: "|") }
 }

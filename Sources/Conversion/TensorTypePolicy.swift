@@ -162,23 +162,23 @@ public struct TensorTypePolicy: Sendable {
             // The head's errors hit every logit: Q6_K, or Q8_0 when the base type cannot split its rows.
             if let outputTensorType { return outputTensorType }
             if (tensor.dimensions.first ?? 0) % base.blockSize != 0 { return .q8_0 }
-            if [.iq2_xxs, .iq2_xs, .iq2_s].contains(fileType) { return .q5_K }
+            if [.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs].contains(fileType) { return .q5_K }
             return base == .q8_0 ? .q8_0 : .q6_K
         }
         if category == .tokenEmbedding {
             switch fileType {
             case .iq2_xxs, .iq2_xs: return .q2_K
-            case .iq2_s: return .iq3_s
+            case .iq2_s, .iq2_m, .iq3_xxs: return .iq3_s
             default: return base
             }
         }
         // The 2-bit i-quant mixes have their own short rule list and skip every rule below.
-        if [.iq2_xxs, .iq2_xs, .iq2_s].contains(fileType) {
-            let sensitive: GGMLType = fileType == .iq2_s ? .iq3_s : .q2_K
+        if [.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m].contains(fileType) {
+            let sensitive: GGMLType = fileType == .iq2_s || fileType == .iq2_m ? .iq3_s : .q2_K
             switch category {
             case .attentionV: return model.gqaRatio >= 4 ? .q4_K : sensitive
             case .ffnDown: return i < layers / 8 ? sensitive : base
-            case .attentionOutput: return fileType == .iq2_s ? .iq3_s : base
+            case .attentionOutput: return fileType == .iq2_s || fileType == .iq2_m ? .iq3_s : base
             default: return base
             }
         }
@@ -194,6 +194,7 @@ public struct TensorTypePolicy: Sendable {
             case .q4_k_m, .q5_k_m: if Self.useMoreBits(i, layers) { type = .q6_K }
             case .q4_k_s: if i < 4 { type = .q5_K }
             case .iq4_nl, .iq4_xs: if model.gqaRatio >= 4 { type = .q5_K }
+            case .iq3_xxs: type = model.gqaRatio >= 4 ? .q4_K : model.hasImportanceMatrix ? .iq3_xxs : .iq3_s
             case .iq3_xs, .iq3_s: if model.gqaRatio >= 4 { type = .q4_K }
             case .iq3_m: type = .q4_K
             default: break
@@ -211,6 +212,7 @@ public struct TensorTypePolicy: Sendable {
             case .q4_k_s: return i < layers / 8 ? .q5_K : base
             case .iq4_nl, .iq4_xs: return !model.hasImportanceMatrix && i < layers / 8 ? .q5_K : base
             case .iq3_m: return i < layers / 8 ? .q4_K : base
+            case .iq3_xxs where !model.hasImportanceMatrix: return i < layers / 8 ? .q4_K : .q3_K
             // With an importance matrix llama.cpp shields the first layers' ffn_down; without one
             // it keeps Q4_0/Q5_0 so plain runs reproduce older files.
             case .q4_0 where model.hasImportanceMatrix && i < layers / 8: return .q4_1
@@ -223,10 +225,11 @@ public struct TensorTypePolicy: Sendable {
             case .q3_k_m: return .q4_K
             case .q3_k_l: return .q5_K
             case .iq3_m: return .q4_K
+            case .iq3_xxs: return .iq3_s
             default: return base
             }
         case .attentionQ, .attentionK:
-            return fileType == .iq3_xs ? .iq3_xxs : base
+            return fileType == .iq3_xs ? .iq3_xxs : fileType == .iq3_xxs ? .iq2_s : base
         case .ffnGate, .ffnUp:
             // IQ3_XS uses IQ3_XXS for the feed-forward input of the middle three quarters.
             return fileType == .iq3_xs && i >= layers / 8 && i < 7 * layers / 8 ? .iq3_xxs : base

@@ -1,4 +1,4 @@
-/// The 8-dimensional grids of the 2-bit IQ formats (IQ2_XXS: 256 points, IQ2_XS: 512) and the
+/// The 8-dimensional grids of the 2-bit IQ formats (IQ2_XXS: 256 points, IQ2_XS: 512, IQ2_S: 1024) and the
 /// lookup ggml's quantizer builds over them (`iq2xs_init_impl`).
 ///
 /// A group of 8 values is rounded to levels `0...2` per coordinate; the index of those levels
@@ -17,6 +17,7 @@ final class TwoBitLattice: Sendable {
 
     static let iq2xxs = TwoBitLattice(grid: IQTables.iq2xxsGrid, wanted: 2)
     static let iq2xs = TwoBitLattice(grid: IQTables.iq2xsGrid, wanted: 2)
+    static let iq2s = TwoBitLattice(grid: IQTables.iq2sGrid, wanted: 1)
 
     /// Level indices are at most 2 in each coordinate: `Σ 2·4^k` for k < 8, plus one.
     static let indexCount = 43_692

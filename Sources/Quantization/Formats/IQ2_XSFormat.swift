@@ -52,43 +52,9 @@ public struct IQ2_XSFormat: BlockFormat {
                         scales[group] = 0
                         continue
                     }
-                    var best: Float = 0
-                    var scale = largest / 5
-                    var onGrid = (true, true)
-                    for step in -9 ... 9 {
-                        let inverse = (5 + Float(step) * 0.1) / largest
-                        let trialScale = 1 / inverse
-                        var trialOnGrid = (true, true)
-                        for k in 0 ..< 2 {
-                            let index = TwoBitLatticeSearch.levelIndex(magnitude + 8 * k, inverse: inverse,
-                                                                       levels: trial + 8 * k)
-                            if pointIndex[index] < 0 {
-                                if k == 0 { trialOnGrid.0 = false } else { trialOnGrid.1 = false }
-                                _ = lattice.bestNeighbour(of: index, magnitude + 8 * k, root + 8 * k, scale: trialScale,
-                                                          levels: trial + 8 * k)
-                            }
-                        }
-                        let (sumQX, sumQ2) = TwoBitLatticeSearch.sums(magnitude, trial, weight, count: 16)
-                        if sumQ2 > 0, sumQX * sumQX > best * sumQ2 {
-                            scale = sumQX / sumQ2
-                            best = scale * sumQX
-                            levels.update(from: trial, count: 16)
-                            onGrid = trialOnGrid
-                        }
-                    }
-                    if !(onGrid.0 && onGrid.1), scale > 0 {
-                        let inverse = 1 / scale
-                        for k in 0 ..< 2 where !(k == 0 ? onGrid.0 : onGrid.1) {
-                            let index = TwoBitLatticeSearch.levelIndex(magnitude + 8 * k, inverse: inverse,
-                                                                       levels: levels + 8 * k)
-                            if pointIndex[index] < 0 {
-                                _ = lattice.bestNeighbour(of: index, magnitude + 8 * k, root + 8 * k, scale: scale,
-                                                          levels: levels + 8 * k)
-                            }
-                        }
-                        let (sumQX, sumQ2) = TwoBitLatticeSearch.sums(magnitude, levels, weight, count: 16)
-                        if sumQ2 > 0 { scale = sumQX / sumQ2 }
-                    }
+                    var scale = TwoBitLatticeSearch.searchSixteen(magnitude, weight: weight, root: root, largest: largest,
+                                                                  lattice: lattice, pointIndex: pointIndex.baseAddress!,
+                                                                  levels: levels, trial: trial)
                     if scale < 0 {
                         // ggml guards against this; scales are stored unsigned, so the signs flip instead.
                         scale = -scale

@@ -100,4 +100,51 @@ enum TwoBitLatticeSearch {
             y[j] = scale * value * (expanded & (1 << UInt8(j)) != 0 ? -1 : 1)
         }
     }
+
+    /// The scale search of one 16-value group in IQ2_XS and IQ2_S: 19 trial scales around
+    /// `largest / 5`, each rounding both halves onto the grid (nearest neighbour when off it),
+    /// keeping the best weighted fit; halves the winner left off the grid are rounded again at
+    /// the final scale. Writes the levels to `levels` and returns the scale.
+    @inline(__always)
+    static func searchSixteen(_ magnitude: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                              root: UnsafePointer<Float>, largest: Float, lattice: TwoBitLattice,
+                              pointIndex: UnsafePointer<Int32>, levels: UnsafeMutablePointer<Int8>,
+                              trial: UnsafeMutablePointer<Int8>) -> Float {
+        var best: Float = 0
+        var scale = largest / 5
+        var onGrid = (true, true)
+        for step in -9 ... 9 {
+            let inverse = (5 + Float(step) * 0.1) / largest
+            let trialScale = 1 / inverse
+            var trialOnGrid = (true, true)
+            for k in 0 ..< 2 {
+                let index = levelIndex(magnitude + 8 * k, inverse: inverse, levels: trial + 8 * k)
+                if pointIndex[index] < 0 {
+                    if k == 0 { trialOnGrid.0 = false } else { trialOnGrid.1 = false }
+                    _ = lattice.bestNeighbour(of: index, magnitude + 8 * k, root + 8 * k, scale: trialScale,
+                                              levels: trial + 8 * k)
+                }
+            }
+            let (sumQX, sumQ2) = sums(magnitude, trial, weight, count: 16)
+            if sumQ2 > 0, sumQX * sumQX > best * sumQ2 {
+                scale = sumQX / sumQ2
+                best = scale * sumQX
+                levels.update(from: trial, count: 16)
+                onGrid = trialOnGrid
+            }
+        }
+        if !(onGrid.0 && onGrid.1), scale > 0 {
+            let inverse = 1 / scale
+            for k in 0 ..< 2 where !(k == 0 ? onGrid.0 : onGrid.1) {
+                let index = levelIndex(magnitude + 8 * k, inverse: inverse, levels: levels + 8 * k)
+                if pointIndex[index] < 0 {
+                    _ = lattice.bestNeighbour(of: index, magnitude + 8 * k, root + 8 * k, scale: scale,
+                                              levels: levels + 8 * k)
+                }
+            }
+            let (sumQX, sumQ2) = sums(magnitude, levels, weight, count: 16)
+            if sumQ2 > 0 { scale = sumQX / sumQ2 }
+        }
+        return scale
+    }
 }

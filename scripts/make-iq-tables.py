@@ -52,6 +52,8 @@ def lattice_2bit(cls):
 iq2xxs_levels, iq2xxs_codes = lattice_2bit(quants.IQ2_XXS)
 iq2xs_levels, iq2xs_codes = lattice_2bit(quants.IQ2_XS)
 iq2s_levels, iq2s_codes = lattice_2bit(quants.IQ2_S)
+iq1s_levels, iq1s_codes = lattice_2bit(quants.IQ1_S)
+assert iq1s_levels == [-1, 0, 1]
 iq3xxs_levels, iq3xxs_codes = lattice(quants.IQ3_XXS)
 iq3s_levels, iq3s_codes = lattice(quants.IQ3_S)
 ksigns = list(quants.IQ2_XXS.ksigns)
@@ -85,6 +87,12 @@ lines = [
     "    /// The 1024 points of IQ2_S's grid (`IQ2_S.grid`): 2 bits per coordinate (an index into the levels).",
     "    static let iq2sGrid: [UInt16] = [",
     rows(iq2s_codes) + ",",
+    "    ]",
+    "",
+    "    /// The 2048 points of the grid IQ1_S and IQ1_M share (`IQ1_S.grid`, coordinates in `IQ1_S.grid_map`,",
+    "    /// -1, 0 and 1): 2 bits per coordinate (an index into those three values).",
+    "    static let iq1sGrid: [UInt16] = [",
+    rows(iq1s_codes) + ",",
     "    ]",
     "",
     "    /// The 8 levels an IQ3_XXS grid index selects (`IQ3_XXS.grid_map`).",

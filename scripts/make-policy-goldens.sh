@@ -61,7 +61,7 @@ run_case() {
 
 # Every file type ggufkit writes, plus q2_k_s, which llama-quantize refuses without an importance
 # matrix unless all of its Q2_K tensors fell back to other types.
-types=(q8_0 q4_0 q4_1 q5_0 q5_1 q2_k q2_k_s q3_k_s q3_k_m q3_k_l q4_k_s q4_k_m q5_k_s q5_k_m q6_k iq4_nl iq4_xs iq2_xxs iq2_xs iq2_s iq2_m iq3_xxs iq3_xs iq3_s iq3_m)
+types=(q8_0 q4_0 q4_1 q5_0 q5_1 q2_k q2_k_s q3_k_s q3_k_m q3_k_l q4_k_s q4_k_m q5_k_s q5_k_m q6_k iq4_nl iq4_xs iq2_xxs iq2_xs iq2_s iq2_m iq3_xxs iq3_xs iq3_s iq3_m iq1_s iq1_m)
 options_cases() {
   local model=$1
   run_case "$model" f16 '{}'
@@ -99,7 +99,7 @@ options_cases llama-8-odd-tied
   -c 128 --chunks 4 -t 2 -o "$work/imatrix.gguf" > "$work/imatrix.log" 2>&1 \
   || { tail -20 "$work/imatrix.log" >&2; exit 1; }
 im=(--imatrix "$work/imatrix.gguf")
-for t in q2_k_s q4_0 q5_0 q4_k_m iq4_nl iq4_xs iq2_xxs iq2_xs iq2_s iq2_m iq3_xxs iq3_xs iq3_s iq3_m; do run_case llama-32-gqa "$t" '{}' "${im[@]}"; done
+for t in q2_k_s q4_0 q5_0 q4_k_m iq4_nl iq4_xs iq2_xxs iq2_xs iq2_s iq2_m iq3_xxs iq3_xs iq3_s iq3_m iq1_s iq1_m; do run_case llama-32-gqa "$t" '{}' "${im[@]}"; done
 run_case llama-32-gqa q4_0 '{"includeWeights":["attn_v"]}' "${im[@]}" --include-weights attn_v
 run_case llama-32-gqa q4_0 '{"excludeWeights":["blk"]}' "${im[@]}" --exclude-weights blk
 run_case llama-32-gqa q2_k_s '{"excludeWeights":["ffn"]}' "${im[@]}" --exclude-weights ffn

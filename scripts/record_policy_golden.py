@@ -14,7 +14,7 @@ import gguf
 
 CODES = {'f32': 'F', 'f16': 'H', 'bf16': 'B', 'q8_0': '8', 'q4_0': '4', 'q4_1': 'a', 'q5_0': '5', 'q5_1': 'b',
          'q2_K': '2', 'q3_K': '3', 'q4_K': 'k', 'q5_K': 'm', 'q6_K': '6', 'iq4_nl': 'n', 'iq4_xs': 'x',
-         'iq2_xxs': 'u', 'iq2_xs': 'v', 'iq3_xxs': 'w', 'iq3_s': 's', 'iq2_s': 't'}
+         'iq2_xxs': 'u', 'iq2_xs': 'v', 'iq3_xxs': 'w', 'iq3_s': 's', 'iq2_s': 't', 'iq1_s': 'o', 'iq1_m': 'p'}
 
 
 def tensors(path):

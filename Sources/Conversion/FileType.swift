@@ -24,6 +24,9 @@ public enum FileType: String, CaseIterable, Sendable {
     /// need an importance matrix.
     case iq2_xxs, iq2_xs, iq2_s, iq2_m
     case iq3_xxs, iq3_xs, iq3_s, iq3_m
+    /// The 1-bit lattice formats: IQ1_S (1.56 bpw) and IQ1_M (1.75 bpw), with the IQ2 mixes'
+    /// sensitive tensors in Q2_K, IQ2_XXS and Q5_K. Both need an importance matrix.
+    case iq1_s, iq1_m
     /// Keeps the checkpoint's own float type (conversion only).
     case auto
 
@@ -70,6 +73,8 @@ public enum FileType: String, CaseIterable, Sendable {
         case .iq3_xs: .mostlyIQ3_XS
         case .iq3_s: .mostlyIQ3_S
         case .iq3_m: .mostlyIQ3_M
+        case .iq1_s: .mostlyIQ1_S
+        case .iq1_m: .mostlyIQ1_M
         }
     }
 
@@ -96,6 +101,8 @@ public enum FileType: String, CaseIterable, Sendable {
         case .iq2_m: .iq2_s
         case .iq3_xxs: .iq3_xxs
         case .iq3_xs, .iq3_s, .iq3_m: .iq3_s
+        case .iq1_s: .iq1_s
+        case .iq1_m: .iq1_m
         }
     }
 
@@ -103,8 +110,10 @@ public enum FileType: String, CaseIterable, Sendable {
 
     /// Whether some tensors of this file type need an importance matrix: llama-quantize refuses
     /// a Q2_K_S file without one unless every Q2_K tensor fell back to another type, and the
-    /// IQ2_XXS, IQ2_XS and IQ3_XXS tensors of any file.
-    public var mayRequireImportanceMatrix: Bool { [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs, .iq3_xs].contains(self) }
+    /// IQ1, IQ2 and IQ3_XXS tensors of any file.
+    public var mayRequireImportanceMatrix: Bool {
+        [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs, .iq3_xs, .iq1_s, .iq1_m].contains(self)
+    }
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: "|") }
 }

@@ -162,23 +162,28 @@ public struct TensorTypePolicy: Sendable {
             // The head's errors hit every logit: Q6_K, or Q8_0 when the base type cannot split its rows.
             if let outputTensorType { return outputTensorType }
             if (tensor.dimensions.first ?? 0) % base.blockSize != 0 { return .q8_0 }
-            if [.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs].contains(fileType) { return .q5_K }
+            if [.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs, .iq1_s, .iq1_m].contains(fileType) { return .q5_K }
             return base == .q8_0 ? .q8_0 : .q6_K
         }
         if category == .tokenEmbedding {
             switch fileType {
-            case .iq2_xxs, .iq2_xs: return .q2_K
+            case .iq2_xxs, .iq2_xs, .iq1_s, .iq1_m: return .q2_K
             case .iq2_s, .iq2_m, .iq3_xxs: return .iq3_s
             default: return base
             }
         }
-        // The 2-bit i-quant mixes have their own short rule list and skip every rule below.
-        if [.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m].contains(fileType) {
+        // The 1- and 2-bit i-quant mixes have their own short rule list and skip every rule below.
+        if [.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq1_s, .iq1_m].contains(fileType) {
             let sensitive: GGMLType = fileType == .iq2_s || fileType == .iq2_m ? .iq3_s : .q2_K
             switch category {
             case .attentionV: return model.gqaRatio >= 4 ? .q4_K : sensitive
             case .ffnDown: return i < layers / 8 ? sensitive : base
-            case .attentionOutput: return fileType == .iq2_s || fileType == .iq2_m ? .iq3_s : base
+            case .attentionOutput:
+                switch fileType {
+                case .iq1_s, .iq1_m: return .iq2_xxs
+                case .iq2_s, .iq2_m: return .iq3_s
+                default: return base
+                }
             default: return base
             }
         }

@@ -177,16 +177,16 @@ struct TensorTypePolicyTests {
         withMatrix.model.hasImportanceMatrix = true
         try withMatrix.checkImportanceMatrix(q, type: .q2_K)
         #expect(FileType.allCases.filter(\.mayRequireImportanceMatrix) == [.q2_k_s, .iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs,
-                                                                        .iq3_xs])
+                                                                        .iq3_xs, .iq1_s, .iq1_m])
     }
 
     @Test("the lattice i-quants need an importance matrix, the embedding table and head excepted",
-          arguments: [FileType.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs, .iq3_xs])
+          arguments: [FileType.iq2_xxs, .iq2_xs, .iq2_s, .iq2_m, .iq3_xxs, .iq3_xs, .iq1_s, .iq1_m])
     func latticeImportance(fileType: FileType) throws {
         let policy = TensorTypePolicy(fileType: fileType, model: Self.llama)
         let q = TensorRoleInfo(name: "blk.4.attn_q.weight", dimensions: [4096, 4096])
         let type = policy.decide(q).type
-        #expect([.iq2_xxs, .iq2_xs, .iq2_s, .iq3_xxs].contains(type))
+        #expect([.iq2_xxs, .iq2_xs, .iq2_s, .iq3_xxs, .iq1_s, .iq1_m].contains(type))
         #expect(throws: ConversionError.importanceMatrixRequired(tensor: q.name, type: type.name)) {
             try policy.checkImportanceMatrix(q, type: type)
         }

@@ -7,7 +7,7 @@ import TestSupport
 struct QuantFormatsTests {
     static let supported: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0,
                                         .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq2_xxs, .iq2_xs, .iq3_xxs,
-                                        .iq4_nl, .iq3_s, .iq2_s, .iq4_xs]
+                                        .iq1_s, .iq4_nl, .iq3_s, .iq2_s, .iq4_xs, .iq1_m]
 
     @Test("every supported type has exactly one registered format", arguments: supported)
     func registered(type: GGMLType) throws {

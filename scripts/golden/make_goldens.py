@@ -22,7 +22,7 @@ import gguf
 from gguf import GGMLQuantizationType as QT
 
 QUANT_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K", "iq2_xxs", "iq2_xs",
-                 "iq3_xxs", "iq4_nl", "iq3_s", "iq2_s", "iq4_xs"]
+                 "iq3_xxs", "iq1_s", "iq4_nl", "iq3_s", "iq2_s", "iq4_xs", "iq1_m"]
 # Formats whose numpy quantizer in gguf-py is meant to be bit-exact with ggml's reference.
 NUMPY_QUANTIZERS = {"q4_0": QT.Q4_0, "q4_1": QT.Q4_1, "q5_0": QT.Q5_0, "q5_1": QT.Q5_1, "q8_0": QT.Q8_0}
 GGUF_TYPES = {name: getattr(QT, name.upper()) for name in QUANT_FORMATS}

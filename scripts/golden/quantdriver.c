@@ -6,7 +6,7 @@
 // implementation can be checked byte for byte against the real thing.
 //
 // usage: quantdriver TYPE ROW_LENGTH INPUT.f32 IMPORTANCE.f32|- OUTPUT.bin
-//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq2_xxs iq2_xs iq3_xxs iq4_nl iq3_s iq2_s iq4_xs.
+//   TYPE is one of q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K iq2_xxs iq2_xs iq3_xxs iq1_s iq4_nl iq3_s iq2_s iq4_xs iq1_m.
 //   IMPORTANCE holds ROW_LENGTH floats, or "-" for none.
 
 #include <stdarg.h>
@@ -37,6 +37,8 @@ size_t quantize_iq3_s(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_iq4_nl(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_iq4_xs(const float *, void *, int64_t, int64_t, const float *);
 size_t quantize_iq2_s(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq1_s(const float *, void *, int64_t, int64_t, const float *);
+size_t quantize_iq1_m(const float *, void *, int64_t, int64_t, const float *);
 
 // Builds the IQ3 grids' maps and neighbour lists (ggml_quantize_init does this in llama.cpp).
 void iq3xs_init_impl(int grid_size);
@@ -66,10 +68,12 @@ static const struct format formats[] = {
     { "iq2_xxs", GGML_TYPE_IQ2_XXS, 256, 66, quantize_iq2_xxs, 1 },
     { "iq2_xs", GGML_TYPE_IQ2_XS, 256, 74, quantize_iq2_xs, 1 },
     { "iq3_xxs", GGML_TYPE_IQ3_XXS, 256, 98, quantize_iq3_xxs },
+    { "iq1_s", GGML_TYPE_IQ1_S, 256, 50, quantize_iq1_s, 1 },
     { "iq4_nl", GGML_TYPE_IQ4_NL, 32, 18, quantize_iq4_nl },
     { "iq3_s", GGML_TYPE_IQ3_S, 256, 110, quantize_iq3_s },
     { "iq2_s", GGML_TYPE_IQ2_S, 256, 82, quantize_iq2_s },
     { "iq4_xs", GGML_TYPE_IQ4_XS, 256, 136, quantize_iq4_xs },
+    { "iq1_m", GGML_TYPE_IQ1_M, 256, 56, quantize_iq1_m },
 };
 
 static const struct format * find_format_by_type(enum ggml_type type) {
@@ -162,7 +166,8 @@ int main(int argc, char ** argv) {
         for (long i = 0; i < row_length; ++i) importance[i] = 1.0f;
     }
     // The lattice formats' grids and neighbour lists (ggml_quantize_init in ggml.c).
-    if (format->type == GGML_TYPE_IQ2_XXS || format->type == GGML_TYPE_IQ2_XS || format->type == GGML_TYPE_IQ2_S) {
+    if (format->type == GGML_TYPE_IQ2_XXS || format->type == GGML_TYPE_IQ2_XS || format->type == GGML_TYPE_IQ2_S ||
+        format->type == GGML_TYPE_IQ1_S || format->type == GGML_TYPE_IQ1_M) {
         iq2xs_init_impl(format->type);
     }
     if (format->type == GGML_TYPE_IQ3_XXS) iq3xs_init_impl(256);

@@ -18,6 +18,8 @@ final class TwoBitLattice: Sendable {
     static let iq2xxs = TwoBitLattice(grid: IQTables.iq2xxsGrid, wanted: 2)
     static let iq2xs = TwoBitLattice(grid: IQTables.iq2xsGrid, wanted: 2)
     static let iq2s = TwoBitLattice(grid: IQTables.iq2sGrid, wanted: 1)
+    /// IQ1_S and IQ1_M share one 2048-point grid of values -1, 0, 1.
+    static let iq1s = TwoBitLattice(grid: IQTables.iq1sGrid, wanted: 3)
 
     /// Level indices are at most 2 in each coordinate: `Σ 2·4^k` for k < 8, plus one.
     static let indexCount = 43_692
@@ -32,35 +34,53 @@ final class TwoBitLattice: Sendable {
 
         var offsets = [Int32](repeating: -1, count: Self.indexCount)
         var lists: [UInt16] = []
-        var distances = [Int](repeating: 0, count: grid.count)
-        for index in 0 ..< Self.indexCount where pointIndex[index] < 0 {
-            var wantedPosition = [Int](repeating: 0, count: 8)
-            for k in 0 ..< 8 { wantedPosition[k] = 2 * ((index >> (2 * k)) & 3) + 1 }
-            for point in 0 ..< grid.count {
-                var d2 = 0
-                for k in 0 ..< 8 {
-                    let difference = Int(positions[point * 8 + k]) - wantedPosition[k]
-                    d2 += difference * difference
+        var distances = [Int32](repeating: 0, count: grid.count)
+        positions.withUnsafeBufferPointer { points in
+        distances.withUnsafeMutableBufferPointer { distances in
+            // Only indices whose levels are all `0...2` are ever looked up (the searches clamp
+            // to 2); ggml also lists the others, which no quantizer reads.
+            for index in 0 ..< Self.indexCount where pointIndex[index] < 0 && !Self.hasLevelThree(index) {
+                var target = SIMD8<Int32>()
+                for k in 0 ..< 8 { target[k] = Int32(2 * ((index >> (2 * k)) & 3) + 1) }
+                for point in 0 ..< grid.count {
+                    var d2: Int32 = 0
+                    for k in 0 ..< 8 {
+                        let difference = Int32(points[point * 8 + k]) - target[k]
+                        d2 += difference * difference
+                    }
+                    distances[point] = d2
                 }
-                distances[point] = d2
+                // The `wanted` smallest distinct distances (positions are 1...7, so a squared
+                // distance is at most 8 · 36), then every point at them, by distance and index.
+                var present = [Bool](repeating: false, count: 289)
+                for distance in distances { present[Int(distance)] = true }
+                let kept = Array((0 ... 288).filter { present[$0] }.prefix(wanted))
+                offsets[index] = Int32(lists.count)
+                let countSlot = lists.count
+                lists.append(0)
+                for distance in kept {
+                    for point in 0 ..< grid.count where distances[point] == Int32(distance) {
+                        lists.append(UInt16(point))
+                    }
+                }
+                lists[countSlot] = UInt16(lists.count - countSlot - 1)
             }
-            // The `wanted` smallest distinct distances (positions are 1...7, so a squared distance
-            // is at most 8 · 36), then every point at them, by distance and index.
-            var present = [Bool](repeating: false, count: 289)
-            for distance in distances { present[distance] = true }
-            let kept = Array((0 ... 288).filter { present[$0] }.prefix(wanted))
-            offsets[index] = Int32(lists.count)
-            let countSlot = lists.count
-            lists.append(0)
-            for distance in kept {
-                for point in 0 ..< grid.count where distances[point] == distance { lists.append(UInt16(point)) }
-            }
-            lists[countSlot] = UInt16(lists.count - countSlot - 1)
+        }
         }
         self.positions = positions
         self.pointIndex = pointIndex
         neighbourOffset = offsets
         neighbourLists = lists
+    }
+
+    @inline(__always)
+    static func hasLevelThree(_ index: Int) -> Bool {
+        var rest = index
+        while rest != 0 {
+            if rest & 3 == 3 { return true }
+            rest >>= 2
+        }
+        return false
     }
 
     /// ggml's `iq2_find_best_neighbour`: among the neighbours of an off-grid level index, the

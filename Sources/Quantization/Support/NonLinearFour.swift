@@ -12,20 +12,26 @@ enum NonLinearFour {
     /// Candidate scales tried on each side of the first guess (ggml's `ntry`).
     static let tries = 7
 
+    /// For each integer `f` in `-127 ..< 113` (index `f + 127`), the first level above `f`.
+    static let levelAbove: [UInt8] = (-127 ..< 113).map { f in
+        UInt8(IQTables.nonLinear4.firstIndex { Int($0) > f }!)
+    }
+
     /// ggml's `best_index_int8`: the index of the level nearest `x` (ties to the lower level).
     ///
-    /// ggml bisects; the bracketing level above `x` is also the number of levels `<= x`, which is
-    /// counted here without branches (the search runs 16 times per value), and the final choice
-    /// is ggml's own comparison, so the result is the same for every input.
+    /// ggml bisects to the bracketing levels `v[mu-1] <= x < v[mu]`; the levels are integers, so
+    /// `floor(x)` brackets the same way and a table gives `mu` directly. The final choice is ggml's
+    /// own comparison, so the result is the same for every input.
     @inline(__always)
-    static func nearestLevel(_ x: Float, _ values: UnsafePointer<Float>) -> Int {
+    static func nearestLevel(_ x: Float, _ values: UnsafePointer<Float>, _ above: UnsafePointer<UInt8>) -> Int {
         if x <= values[0] { return 0 }
         if x >= values[15] { return 15 }
-        var above = 0
-        for i in 1 ..< 15 { above &+= values[i] <= x ? 1 : 0 }
-        let high = above + 1
         // NaN compares false everywhere; ggml's bisection then ends on the top level.
         if x != x { return 15 }
+        // `x` is inside (-127, 113) here, so the conversion cannot trap.
+        var floor = Int32(x)
+        if Float(floor) > x { floor -= 1 }
+        let high = Int(above[Int(floor) + 127])
         return x - values[high - 1] < values[high] - x ? high - 1 : high
     }
 
@@ -40,7 +46,8 @@ enum NonLinearFour {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { indices in
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 + 32) { scratch in
         levels.withUnsafeBufferPointer { table in
-            let values = table.baseAddress!
+        levelAbove.withUnsafeBufferPointer { aboveTable in
+            let values = table.baseAddress!, above = aboveTable.baseAddress!
             let blocks = count / 32
             var sigma2: Float = 0
             for j in 0 ..< count { sigma2 += x[j] * x[j] }
@@ -69,7 +76,7 @@ enum NonLinearFour {
                 var inverse = 1 / d
                 var sumQX: Float = 0, sumQ2: Float = 0
                 for j in 0 ..< 32 {
-                    let l = nearestLevel(inverse * xb[j], values)
+                    let l = nearestLevel(inverse * xb[j], values, above)
                     indices[block * 32 + j] = UInt8(l)
                     let q = values[l], w = weight[j]
                     sumQX += w * q * xb[j]
@@ -82,7 +89,7 @@ enum NonLinearFour {
                     sumQX = 0
                     sumQ2 = 0
                     for j in 0 ..< 32 {
-                        let q = values[nearestLevel(inverse * xb[j], values)], w = weight[j]
+                        let q = values[nearestLevel(inverse * xb[j], values, above)], w = weight[j]
                         sumQX += w * q * xb[j]
                         sumQ2 += w * q * q
                     }
@@ -109,13 +116,13 @@ enum NonLinearFour {
                     let dl = d * Float(l)
                     let inverseBlock: Float = dl != 0 ? 1 / dl : 0
                     let xb = x + block * 32
-                    for j in 0 ..< 32 { indices[block * 32 + j] = UInt8(nearestLevel(inverseBlock * xb[j], values)) }
+                    for j in 0 ..< 32 { indices[block * 32 + j] = UInt8(nearestLevel(inverseBlock * xb[j], values, above)) }
                     blockScales[block] = l + 32
                 }
             } else {
                 scaleBits = GGMLScalar.halfBits(scales[0])
                 let inverse: Float = scales[0] != 0 ? 1 / scales[0] : 0
-                for j in 0 ..< count { indices[j] = UInt8(nearestLevel(inverse * x[j], values)) }
+                for j in 0 ..< count { indices[j] = UInt8(nearestLevel(inverse * x[j], values, above)) }
             }
             for block in 0 ..< blocks {
                 for j in 0 ..< 16 {
@@ -123,6 +130,7 @@ enum NonLinearFour {
                 }
             }
             return scaleBits
+        }
         }
         }
         }

@@ -263,7 +263,8 @@ struct TensorTypePolicyTests {
         #expect(try TensorTypeOverride.writableType(named: "Q8_0", option: "--output-tensor-type") == .q8_0)
         #expect(try TensorTypeOverride.writableType(named: "q4_k", option: "--output-tensor-type") == .q4_K)
         #expect(try TensorTypeOverride.writableType(named: "iq2_xxs", option: "--output-tensor-type") == .iq2_xxs)
-        #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "iq1_m", option: "--output-tensor-type") }
+        #expect(try TensorTypeOverride.writableType(named: "iq1_m", option: "--output-tensor-type") == .iq1_m)
+        #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "tq1_0", option: "--output-tensor-type") }
         #expect(throws: ConversionError.self) { try TensorTypeOverride.writableType(named: "q4_k_m", option: "--output-tensor-type") }
     }
 }

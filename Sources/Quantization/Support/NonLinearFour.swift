@@ -1,16 +1,23 @@
+import CQuantKernels
+
 /// The search shared by IQ4_NL and IQ4_XS (ggml's `quantize_row_iq4_nl_impl`): each 32-value
 /// block gets the scale that best fits its values to the 16 non-linear levels of
 /// ``IQTables/nonLinear4``, trying 15 candidate scales around the one set by the block's
 /// largest magnitude; IQ4_XS then stores those scales as 6-bit multiples of one F16 scale per
 /// 256 values.
 ///
-/// Every operation follows ggml's order so the bytes are identical to its quantizer.
+/// Every operation follows ggml's order so the bytes are identical to its quantizer. The 16 scale
+/// trials of a block run side by side in SIMD lanes where the CPU allows (`CQuantKernels`): each lane
+/// accumulates in ggml's order, so every SIMD level gives the same bytes.
 enum NonLinearFour {
     /// The levels as F32 (exact: they are small integers), for the hot loops.
     static let levels: [Float] = IQTables.nonLinear4.map { Float($0) }
 
     /// Candidate scales tried on each side of the first guess (ggml's `ntry`).
     static let tries = 7
+
+    /// The SIMD level of the trial kernel on this CPU (0: scalar Swift).
+    static let simdLevel = Int(ggufkit_quant_simd_level(2))
 
     /// For each integer `f` in `-127 ..< 113` (index `f + 127`), the first level above `f`.
     static let levelAbove: [UInt8] = (-127 ..< 113).map { f in
@@ -41,10 +48,11 @@ enum NonLinearFour {
     /// 32-block in one byte) and returns the F16 scale bits and, for several blocks, the
     /// 6-bit block scales (`0...63`, offset by 32).
     static func quantize(_ x: UnsafePointer<Float>, count: Int, importance: UnsafePointer<Float>?,
-                         codes: UnsafeMutablePointer<UInt8>, blockScales: inout [Int32]) -> UInt16 {
+                         codes: UnsafeMutablePointer<UInt8>, blockScales: inout [Int32],
+                         simdLevel: Int = NonLinearFour.simdLevel) -> UInt16 {
         // Stack scratch: this runs once per 32 values for IQ4_NL, where heap arrays would dominate.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { indices in
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 + 32) { scratch in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 + 32 + 3 * 16) { scratch in
         levels.withUnsafeBufferPointer { table in
         levelAbove.withUnsafeBufferPointer { aboveTable in
             let values = table.baseAddress!, above = aboveTable.baseAddress!
@@ -54,6 +62,7 @@ enum NonLinearFour {
             sigma2 *= 2 / Float(count)
 
             let scales = scratch.baseAddress!, weight = scratch.baseAddress! + 8
+            let inverses = weight + 32, trialQX = inverses + 16, trialQ2 = trialQX + 16
             var maxScale: Float = 0, maxScaleMagnitude: Float = 0
             for block in 0 ..< blocks {
                 let xb = x + block * 32
@@ -73,29 +82,43 @@ enum NonLinearFour {
                     continue
                 }
                 var d = -largest / values[0]
-                var inverse = 1 / d
-                var sumQX: Float = 0, sumQ2: Float = 0
-                for j in 0 ..< 32 {
-                    let l = nearestLevel(inverse * xb[j], values, above)
-                    indices[block * 32 + j] = UInt8(l)
-                    let q = values[l], w = weight[j]
-                    sumQX += w * q * xb[j]
-                    sumQ2 += w * q * q
-                }
-                d = sumQ2 > 0 ? sumQX / sumQ2 : 0
-                var best = d * sumQX
-                for attempt in -tries ... tries {
-                    inverse = (Float(attempt) + values[0]) / largest
-                    sumQX = 0
-                    sumQ2 = 0
+                if simdLevel > 0 {
+                    // Lanes 0...14: the trials in ggml's order; lane 15: the first guess.
+                    for attempt in -tries ... tries { inverses[attempt + tries] = (Float(attempt) + values[0]) / largest }
+                    inverses[15] = 1 / d
+                    ggufkit_iq4_trial_sums(xb, weight, inverses, values, trialQX, trialQ2, Int32(simdLevel))
+                    d = trialQ2[15] > 0 ? trialQX[15] / trialQ2[15] : 0
+                    var best = d * trialQX[15]
+                    for lane in 0 ..< 15 {
+                        let sumQX = trialQX[lane], sumQ2 = trialQ2[lane]
+                        if sumQ2 > 0, sumQX * sumQX > best * sumQ2 {
+                            d = sumQX / sumQ2
+                            best = d * sumQX
+                        }
+                    }
+                } else {
+                    var inverse = 1 / d
+                    var sumQX: Float = 0, sumQ2: Float = 0
                     for j in 0 ..< 32 {
                         let q = values[nearestLevel(inverse * xb[j], values, above)], w = weight[j]
                         sumQX += w * q * xb[j]
                         sumQ2 += w * q * q
                     }
-                    if sumQ2 > 0, sumQX * sumQX > best * sumQ2 {
-                        d = sumQX / sumQ2
-                        best = d * sumQX
+                    d = sumQ2 > 0 ? sumQX / sumQ2 : 0
+                    var best = d * sumQX
+                    for attempt in -tries ... tries {
+                        inverse = (Float(attempt) + values[0]) / largest
+                        sumQX = 0
+                        sumQ2 = 0
+                        for j in 0 ..< 32 {
+                            let q = values[nearestLevel(inverse * xb[j], values, above)], w = weight[j]
+                            sumQX += w * q * xb[j]
+                            sumQ2 += w * q * q
+                        }
+                        if sumQ2 > 0, sumQX * sumQX > best * sumQ2 {
+                            d = sumQX / sumQ2
+                            best = d * sumQX
+                        }
                     }
                 }
                 scales[block] = d

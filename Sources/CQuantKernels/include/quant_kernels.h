@@ -1,0 +1,18 @@
+#ifndef GGUFKIT_QUANT_KERNELS_H
+#define GGUFKIT_QUANT_KERNELS_H
+
+/// The SIMD level ggufkit_iq4_trial_sums will use when asked for `wanted`: the lower of `wanted`
+/// and what the running CPU supports (2 AVX-512F, 1 AVX2, 0 none: the caller then uses its own
+/// scalar code). Never more than the CPU has, so a forced level cannot crash.
+int ggufkit_quant_simd_level(int wanted);
+
+/// Scores 16 candidate inverse scales on one block of 32 values for the non-linear 4-bit formats
+/// (IQ4_NL, IQ4_XS): for each lane k, every `inverse[k] * x[j]` is rounded to the nearest of the 16
+/// sorted `levels` exactly as ggml's `best_index_int8` rounds it (ties to the lower level, NaN to the
+/// top), and `sum_qx[k] = Σ_j (w[j] * q) * x[j]`, `sum_q2[k] = Σ_j (w[j] * q) * q` are accumulated in
+/// j order with IEEE single-precision operations and no fused multiply-add, so each lane's sums are
+/// bit-identical to the scalar loop. `level` comes from ggufkit_quant_simd_level and must be 1 or 2.
+void ggufkit_iq4_trial_sums(const float *x, const float *w, const float *inverse, const float *levels,
+                            float *sum_qx, float *sum_q2, int level);
+
+#endif

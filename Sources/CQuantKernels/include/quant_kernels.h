@@ -1,6 +1,8 @@
 #ifndef GGUFKIT_QUANT_KERNELS_H
 #define GGUFKIT_QUANT_KERNELS_H
 
+#include <stdint.h>
+
 /// The SIMD level ggufkit_iq4_trial_sums will use when asked for `wanted`: the lower of `wanted`
 /// and what the running CPU supports (2 AVX-512F, 1 AVX2, 0 none: the caller then uses its own
 /// scalar code). Never more than the CPU has, so a forced level cannot crash.
@@ -14,5 +16,15 @@ int ggufkit_quant_simd_level(int wanted);
 /// bit-identical to the scalar loop. `level` comes from ggufkit_quant_simd_level and must be 1 or 2.
 void ggufkit_iq4_trial_sums(const float *x, const float *w, const float *inverse, const float *levels,
                             float *sum_qx, float *sum_q2, int level);
+
+/// Weighted squared distances from 8 values `x` to `count` lattice points at `scale`, for the
+/// nearest-neighbour searches of the lattice formats: `d2[k] = Σ_i (w[i] * e) * e` with
+/// `e = scale * values[levels[i * stride + k]] - x[i]`, accumulated in i order without fused
+/// multiply-add, so each is bit-identical to the scalar loop. `levels` holds each coordinate's
+/// level (0...3) for all points, one row of `stride` bytes per coordinate; `stride` is a multiple of
+/// 16 and at least `count`, and `d2` has room for `count` rounded up to 16. `level` as for
+/// ggufkit_iq4_trial_sums.
+void ggufkit_lattice_distances(const int8_t *levels, int count, int stride, const float *values, const float *x,
+                               const float *w, float scale, float *d2, int level);
 
 #endif

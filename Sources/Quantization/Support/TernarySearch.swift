@@ -30,33 +30,10 @@ enum TernarySearch {
     @inline(__always)
     static func bestNeighbour(in lattice: TwoBitLattice, of index: Int, _ x: UnsafePointer<Float>,
                               _ weights: UnsafePointer<Float>, scale: Float, shifted: UnsafePointer<Float>,
-                              levels: UnsafeMutablePointer<Int8>) -> Int {
-        lattice.neighbourLists.withUnsafeBufferPointer { lists in
-            lattice.positions.withUnsafeBufferPointer { grid in
-                let start = Int(lattice.neighbourOffset[index])
-                let count = Int(lists[start])
-                var best = Float.greatestFiniteMagnitude
-                var chosen = -1
-                for j in 1 ... count {
-                    let point = Int(lists[start + j])
-                    var d2: Float = 0
-                    for i in 0 ..< 8 {
-                        let q = shifted[Int(grid[point * 8 + i] - 1) / 2]
-                        let difference = scale * q - x[i]
-                        d2 += weights[i] * difference * difference
-                    }
-                    if d2 < best {
-                        best = d2
-                        chosen = point
-                    }
-                }
-                // ggml falls back to a scan that reads past its input when no distance is below
-                // the largest float (non-finite values); take the nearest point instead.
-                if chosen < 0 { chosen = Int(lists[start + 1]) }
-                for i in 0 ..< 8 { levels[i] = (grid[chosen * 8 + i] - 1) / 2 }
-                return chosen
-            }
-        }
+                              levels: UnsafeMutablePointer<Int8>, simdLevel: Int = TwoBitLattice.simdLevel) -> Int {
+        // ggml falls back to a scan that reads past its input when no distance is below the
+        // largest float (non-finite values); `nearest` takes the nearest point instead.
+        lattice.nearest(of: index, x, weights, scale: scale, values: shifted, levels: levels, simdLevel: simdLevel)
     }
 
     /// Decodes one group of 8 from its grid code (2 bits per value: -1, 0, 1): `scale · (value + delta)`.

@@ -1,3 +1,5 @@
+import CQuantKernels
+
 /// The 8-dimensional grids of the 2-bit IQ formats (IQ2_XXS: 256 points, IQ2_XS: 512, IQ2_S: 1024) and the
 /// lookup ggml's quantizer builds over them (`iq2xs_init_impl`).
 ///
@@ -14,6 +16,21 @@ final class TwoBitLattice: Sendable {
     /// (count first, then the grid indices).
     let neighbourOffset: [Int32]
     let neighbourLists: [UInt16]
+    /// The same neighbour lists by coordinate for the SIMD distance kernel: for an off-grid level
+    /// index, at ``neighbourLevelOffset``, 8 rows (one per coordinate) of ``levelStride(count:)``
+    /// bytes holding each neighbour's level.
+    let neighbourLevelOffset: [Int32]
+    let neighbourLevels: [Int8]
+    /// The longest neighbour list.
+    let longestList: Int
+
+    /// The SIMD level of the distance kernel on this CPU (0: scalar Swift).
+    static let simdLevel = Int(ggufkit_quant_simd_level(2))
+    /// Odd grid positions `2·level + 1`, the values the 2-bit searches scale.
+    static let oddPositions: [Float] = [1, 3, 5, 7]
+
+    @inline(__always)
+    static func levelStride(count: Int) -> Int { (count + 15) / 16 * 16 }
 
     static let iq2xxs = TwoBitLattice(grid: IQTables.iq2xxsGrid, wanted: 2)
     static let iq2xs = TwoBitLattice(grid: IQTables.iq2xsGrid, wanted: 2)
@@ -67,10 +84,27 @@ final class TwoBitLattice: Sendable {
             }
         }
         }
+        var levelOffsets = [Int32](repeating: -1, count: Self.indexCount)
+        var levelRows: [Int8] = []
+        var longest = 0
+        for index in 0 ..< Self.indexCount where offsets[index] >= 0 {
+            let start = Int(offsets[index]), count = Int(lists[start])
+            let stride = Self.levelStride(count: count)
+            longest = max(longest, count)
+            levelOffsets[index] = Int32(levelRows.count)
+            for i in 0 ..< 8 {
+                for k in 0 ..< stride {
+                    levelRows.append(k < count ? (positions[Int(lists[start + 1 + k]) * 8 + i] - 1) / 2 : 0)
+                }
+            }
+        }
         self.positions = positions
         self.pointIndex = pointIndex
         neighbourOffset = offsets
         neighbourLists = lists
+        neighbourLevelOffset = levelOffsets
+        neighbourLevels = levelRows
+        longestList = longest
     }
 
     @inline(__always)
@@ -87,23 +121,50 @@ final class TwoBitLattice: Sendable {
     /// point closest to `x` at `scale` under `weights`; writes its levels to `levels`.
     @inline(__always)
     func bestNeighbour(of index: Int, _ x: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, scale: Float,
-                       levels: UnsafeMutablePointer<Int8>) -> Int {
+                       levels: UnsafeMutablePointer<Int8>, simdLevel: Int = TwoBitLattice.simdLevel) -> Int {
+        Self.oddPositions.withUnsafeBufferPointer { values in
+            nearest(of: index, x, weights, scale: scale, values: values.baseAddress!, levels: levels,
+                    simdLevel: simdLevel)
+        }
+    }
+
+    /// The first neighbour of off-grid level index `index` at the smallest weighted distance
+    /// `Σ w·(scale·values[level] − x)²` (summed in coordinate order, as ggml does), or the first
+    /// neighbour when no distance is below the largest float (ggml aborts there); writes its
+    /// levels to `levels`.
+    @inline(__always)
+    func nearest(of index: Int, _ x: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, scale: Float,
+                 values: UnsafePointer<Float>, levels: UnsafeMutablePointer<Int8>, simdLevel: Int) -> Int {
         neighbourLists.withUnsafeBufferPointer { lists in
             positions.withUnsafeBufferPointer { grid in
                 let start = Int(neighbourOffset[index])
                 let count = Int(lists[start])
                 var best = Float.greatestFiniteMagnitude
                 var chosen = -1
-                for j in 1 ... count {
-                    let point = Int(lists[start + j])
-                    var d2: Float = 0
-                    for i in 0 ..< 8 {
-                        let difference = scale * Float(grid[point * 8 + i]) - x[i]
-                        d2 += weights[i] * difference * difference
+                if simdLevel > 0 {
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.levelStride(count: longestList)) { d2 in
+                        neighbourLevels.withUnsafeBufferPointer { rows in
+                            ggufkit_lattice_distances(rows.baseAddress! + Int(neighbourLevelOffset[index]), Int32(count),
+                                                      Int32(Self.levelStride(count: count)), values, x, weights, scale,
+                                                      d2.baseAddress!, Int32(simdLevel))
+                        }
+                        for j in 0 ..< count where d2[j] < best {
+                            best = d2[j]
+                            chosen = Int(lists[start + 1 + j])
+                        }
                     }
-                    if d2 < best {
-                        best = d2
-                        chosen = point
+                } else {
+                    for j in 1 ... count {
+                        let point = Int(lists[start + j])
+                        var d2: Float = 0
+                        for i in 0 ..< 8 {
+                            let difference = scale * values[Int(grid[point * 8 + i] - 1) / 2] - x[i]
+                            d2 += weights[i] * difference * difference
+                        }
+                        if d2 < best {
+                            best = d2
+                            chosen = point
+                        }
                     }
                 }
                 // ggml aborts when no distance is finite (non-finite weights); take the nearest point.

@@ -41,4 +41,32 @@ struct LatticeNeighbourTests {
         }
         #expect(mismatches == 0, "\(Self.lattices[latticeIndex].0): \(mismatches) indices differ")
     }
+
+    @Test("the 3-bit lattices' SIMD and scalar searches pick the same neighbour", arguments: [1, 2], [false, true])
+    func d4SimdMatchesScalar(level: Int, iq3s: Bool) {
+        let level = Int(ggufkit_quant_simd_level(Int32(level)))
+        guard level > 0 else { return }
+        let lattice = iq3s ? D4Lattice.s : D4Lattice.xxs
+        var generator = SplitMix64(seed: iq3s ? 3 : 4)
+        var mismatches = 0
+        for tuple in 0 ..< 4096 where lattice.map[tuple] < 0 {
+            var x = (0 ..< 4).map { _ in Float.random(in: 0 ... 15, using: &generator) }
+            var w = (0 ..< 4).map { _ in Float.random(in: 0 ... 2, using: &generator) }
+            if tuple % 7 == 0 { w[tuple % 4] = 0 }
+            if tuple % 101 == 0 { x[1] = 1e30 }
+            let scale = Float.random(in: 0.2 ... 2, using: &generator)
+            var scalarLevels = [Int8](repeating: 0, count: 4), simdLevels = scalarLevels
+            let list = Int(-lattice.map[tuple] - 1)
+            let a = lattice.withTables(simdLevel: 0) { tables in
+                D4Lattice.bestNeighbour(tables.neighbours + list, tables, tuple: tuple, xval: x, weight: w, scale: scale,
+                                        levels: &scalarLevels)
+            }
+            let b = lattice.withTables(simdLevel: level) { tables in
+                D4Lattice.bestNeighbour(tables.neighbours + list, tables, tuple: tuple, xval: x, weight: w, scale: scale,
+                                        levels: &simdLevels)
+            }
+            if a != b || scalarLevels != simdLevels { mismatches += 1 }
+        }
+        #expect(mismatches == 0, "\(mismatches) tuples differ")
+    }
 }

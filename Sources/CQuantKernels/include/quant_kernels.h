@@ -27,4 +27,9 @@ void ggufkit_iq4_trial_sums(const float *x, const float *w, const float *inverse
 void ggufkit_lattice_distances(const int8_t *levels, int count, int stride, const float *values, const float *x,
                                const float *w, float scale, float *d2, int level);
 
+/// ggufkit_lattice_distances for groups of 4 values (the 3-bit lattice formats): levels 0...7
+/// index the 8 `values`.
+void ggufkit_d4_distances(const int8_t *levels, int count, int stride, const float *values, const float *x,
+                          const float *w, float scale, float *d2, int level);
+
 #endif

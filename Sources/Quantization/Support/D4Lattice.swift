@@ -1,3 +1,5 @@
+import CQuantKernels
+
 /// The 3-bit lattice search shared by IQ3_XXS and IQ3_S (ggml's `quantize_row_iq3_xxs_impl` and
 /// `quantize_row_iq3_s_impl`): each group of 4 magnitudes is encoded as one point of a grid of
 /// allowed 4-tuples of odd levels `2l + 1` (`l` in `0...7`), 256 points for IQ3_XXS and 512 for IQ3_S.
@@ -18,6 +20,17 @@ struct D4Lattice: Sendable {
     /// `distances` smallest squared distances from an off-grid tuple, nearest first, ties by index
     /// (ggml's `kneighbors_q3xs`).
     let neighbours: [UInt16]
+    /// The neighbour lists by coordinate for the SIMD distance kernel: for an off-grid tuple, at
+    /// ``levelOffset``, 4 rows (one per coordinate) of ``TwoBitLattice/levelStride(count:)`` bytes
+    /// holding each neighbour's level.
+    let levelOffset: [Int32]
+    let levelRows: [Int8]
+    let longestList: Int
+
+    /// The SIMD level of the distance kernel on this CPU (0: scalar Swift).
+    static let simdLevel = Int(ggufkit_quant_simd_level(2))
+    /// The values `2l + 1` the levels stand for.
+    static let oddPositions: [Float] = [1, 3, 5, 7, 9, 11, 13, 15]
 
     /// IQ3_XXS's grid with its neighbours at the 2 nearest distances, built at first use.
     static let xxs = D4Lattice(codes: IQTables.iq3xxsGrid, distances: 2)
@@ -61,9 +74,26 @@ struct D4Lattice: Sendable {
             }
             neighbours[start] = UInt16(count)
         }
+        var levelOffset = [Int32](repeating: -1, count: 4096)
+        var levelRows: [Int8] = []
+        var longest = 0
+        for tuple in 0 ..< 4096 where map[tuple] < 0 {
+            let start = Int(-map[tuple] - 1), count = Int(neighbours[start])
+            let stride = TwoBitLattice.levelStride(count: count)
+            longest = max(longest, count)
+            levelOffset[tuple] = Int32(levelRows.count)
+            for i in 0 ..< 4 {
+                for k in 0 ..< stride {
+                    levelRows.append(k < count ? (points[4 * Int(neighbours[start + 1 + k]) + i] - 1) / 2 : 0)
+                }
+            }
+        }
         self.points = points
         self.map = map
         self.neighbours = neighbours
+        self.levelOffset = levelOffset
+        self.levelRows = levelRows
+        longestList = longest
     }
 
     /// Raw views of the tables for the hot loops.
@@ -71,17 +101,30 @@ struct D4Lattice: Sendable {
         let points: UnsafePointer<Int8>
         let map: UnsafePointer<Int32>
         let neighbours: UnsafePointer<UInt16>
+        let levelOffset: UnsafePointer<Int32>
+        let levelRows: UnsafePointer<Int8>
+        let values: UnsafePointer<Float>
+        let longestList: Int
+        var simdLevel: Int
     }
 
     /// Calls `body` with pointers to the tables, valid for its duration.
     @inline(__always)
-    func withTables<R>(_ body: (Tables) -> R) -> R {
+    func withTables<R>(simdLevel: Int = D4Lattice.simdLevel, _ body: (Tables) -> R) -> R {
         points.withUnsafeBufferPointer { p in
-            map.withUnsafeBufferPointer { m in
-                neighbours.withUnsafeBufferPointer { n in
-                    body(Tables(points: p.baseAddress!, map: m.baseAddress!, neighbours: n.baseAddress!))
-                }
-            }
+        map.withUnsafeBufferPointer { m in
+        neighbours.withUnsafeBufferPointer { n in
+        levelOffset.withUnsafeBufferPointer { o in
+        levelRows.withUnsafeBufferPointer { r in
+        Self.oddPositions.withUnsafeBufferPointer { v in
+            body(Tables(points: p.baseAddress!, map: m.baseAddress!, neighbours: n.baseAddress!,
+                        levelOffset: o.baseAddress!, levelRows: r.baseAddress!, values: v.baseAddress!,
+                        longestList: longestList, simdLevel: simdLevel))
+        }
+        }
+        }
+        }
+        }
         }
     }
 
@@ -119,21 +162,34 @@ struct D4Lattice: Sendable {
     /// nearest `xval` at `scale` by weighted squared distance (first of equals); writes its level
     /// indices to `levels` and returns its index.
     @inline(__always)
-    static func bestNeighbour(_ list: UnsafePointer<UInt16>, _ tables: Tables, xval: UnsafePointer<Float>,
+    static func bestNeighbour(_ list: UnsafePointer<UInt16>, _ tables: Tables, tuple: Int, xval: UnsafePointer<Float>,
                               weight: UnsafePointer<Float>, scale: Float, levels: UnsafeMutablePointer<Int8>) -> Int {
         let count = Int(list[0])
         var best = Float.greatestFiniteMagnitude
         var found = -1
-        for j in 1 ... count {
-            let point = tables.points + 4 * Int(list[j])
-            var d2: Float = 0
-            for i in 0 ..< 4 {
-                let difference = scale * Float(point[i]) - xval[i]
-                d2 += weight[i] * difference * difference
+        if tables.simdLevel > 0 {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: TwoBitLattice.levelStride(count: tables.longestList)) {
+                let d2 = $0.baseAddress!
+                ggufkit_d4_distances(tables.levelRows + Int(tables.levelOffset[tuple]), Int32(count),
+                                     Int32(TwoBitLattice.levelStride(count: count)), tables.values, xval, weight, scale,
+                                     d2, Int32(tables.simdLevel))
+                for j in 0 ..< count where d2[j] < best {
+                    best = d2[j]
+                    found = Int(list[j + 1])
+                }
             }
-            if d2 < best {
-                best = d2
-                found = Int(list[j])
+        } else {
+            for j in 1 ... count {
+                let point = tables.points + 4 * Int(list[j])
+                var d2: Float = 0
+                for i in 0 ..< 4 {
+                    let difference = scale * Float(point[i]) - xval[i]
+                    d2 += weight[i] * difference * difference
+                }
+                if d2 < best {
+                    best = d2
+                    found = Int(list[j])
+                }
             }
         }
         // ggml aborts when no distance is below FLT_MAX (infinite or NaN weights); take the nearest
@@ -176,7 +232,7 @@ struct D4Lattice: Sendable {
                 s.candidateOnGrid[k] = true
                 if index < 0 {
                     s.candidateOnGrid[k] = false
-                    _ = bestNeighbour(tables.neighbours + Int(-index - 1), tables, xval: s.xval + 4 * k,
+                    _ = bestNeighbour(tables.neighbours + Int(-index - 1), tables, tuple: tuple, xval: s.xval + 4 * k,
                                       weight: s.waux + 4 * k, scale: candidateScale, levels: s.candidate + 4 * k)
                 }
             }
@@ -201,7 +257,7 @@ struct D4Lattice: Sendable {
                 let tuple = roundedTuple(s.xval + 4 * k, inverse: inverse, levels: nil)
                 var index = Int(tables.map[tuple])
                 if index < 0 {
-                    index = bestNeighbour(tables.neighbours + (-index - 1), tables, xval: s.xval + 4 * k,
+                    index = bestNeighbour(tables.neighbours + (-index - 1), tables, tuple: tuple, xval: s.xval + 4 * k,
                                           weight: s.waux + 4 * k, scale: scale, levels: s.levels + 4 * k)
                 }
                 let point = tables.points + 4 * index

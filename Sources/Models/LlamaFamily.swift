@@ -130,8 +130,8 @@ public enum LlamaFamily {
             m[key("vocab_size")] = .uint32(UInt32(vocab))
         }
         m[key("rope.dimension_count")] = .uint32(UInt32(c.resolvedHeadDim))
-        // llama.cpp assumes hidden/heads per head unless told otherwise.
-        if c.resolvedHeadDim * c.headCounts[0] != c.hiddenSize {
+        // llama.cpp assumes hidden/heads per head (the first layer's heads) unless told otherwise.
+        if c.resolvedHeadDim * c.headCounts[0] != c.hiddenSize || c.hasPerLayerHeadCounts {
             m[key("attention.key_length")] = .uint32(UInt32(c.resolvedHeadDim))
             m[key("attention.value_length")] = .uint32(UInt32(c.resolvedHeadDim))
         }

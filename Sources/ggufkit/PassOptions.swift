@@ -29,8 +29,11 @@ struct PassOptions: ParsableArguments {
     @Flag(name: .long, help: "Remove the same number of units from every layer (keeps the llama architecture).")
     var pruneUniform = false
 
-    @Option(name: .long, help: ArgumentHelp("Score a head's error on its own scale instead of relative to its layer's residual stream.", visibility: .hidden))
-    var pruneScore: String = "relative"
+    @Option(name: .long, help: ArgumentHelp("What a head's error is divided by: attention (default), stream or absolute.", visibility: .hidden))
+    var pruneScore: String = HeadPruningPass.ScoreScale.attention.rawValue
+
+    @Option(name: .long, help: "Score and remove in this many rounds, re-measuring the pruned model before each (default 1).")
+    var pruneRounds: Int = 1
 
     @Option(name: .long, help: "Seed for --prune-method random.")
     var seed: UInt64 = 0
@@ -76,7 +79,10 @@ struct PassOptions: ParsableArguments {
         if PruneGranularity(rawValue: pruneGranularity) == nil {
             throw ValidationError("--prune-granularity must be group or query")
         }
-        if !["relative", "absolute"].contains(pruneScore) { throw ValidationError("--prune-score must be relative or absolute") }
+        if HeadPruningPass.ScoreScale(rawValue: pruneScore) == nil {
+            throw ValidationError("--prune-score must be stream, attention or absolute")
+        }
+        guard (1 ... 1000).contains(pruneRounds) else { throw ValidationError("--prune-rounds must be in 1...1000") }
         if let chunks, chunks < 1 { throw ValidationError("--chunks must be positive") }
         guard context >= 16, context <= 1 << 20 else { throw ValidationError("-c must be in 16...1048576") }
     }
@@ -94,7 +100,8 @@ struct PassOptions: ParsableArguments {
             pass.compensate = pruneCompensation
             pass.uniform = pruneUniform
             pass.seed = seed
-            pass.relativeToStream = pruneScore == "relative"
+            pass.scoreScale = HeadPruningPass.ScoreScale(rawValue: pruneScore) ?? .attention
+            pass.rounds = pruneRounds
             passes.append(pass)
         }
         if awq {

@@ -26,9 +26,20 @@ public struct HeadPruningPass: ModelPass {
     public var uniform = false
     /// Seed of ``PruneMethod/random``.
     public var seed: UInt64 = 0
-    /// Divide a head's error by the energy of the residual stream leaving its layer, so layers
-    /// whose stream is larger are not protected for that alone.
-    public var relativeToStream = true
+    /// What a unit's error is divided by before units of different layers are compared.
+    public enum ScoreScale: String, CaseIterable, Sendable {
+        /// The energy of the residual stream leaving the layer (layers with a larger stream are not
+        /// protected for that alone).
+        case stream
+        /// The layer's attention output energy (the share of the layer's own heads).
+        case attention
+        /// Nothing.
+        case absolute
+    }
+
+    public var scoreScale = ScoreScale.attention
+    /// Scoring rounds: each removes its share of the units, then the rest are scored again.
+    public var rounds = 1
     public var request: CalibrationRequest
 
     public init(amount: PruneAmount, amountText: String, request: CalibrationRequest) {
@@ -94,18 +105,80 @@ public struct HeadPruningPass: ModelPass {
                                             total: totalHeads)
         }
 
-        // Scores.
+        // Rounds: each re-measures the model the earlier rounds left, so a unit's score reflects
+        // the heads already gone (in its own layer and upstream) and the biases added for them.
+        let rounds = max(1, min(self.rounds, unitCount))
+        var random = SplitMix64(seed: seed)
         let product = DenseProduct(threads: context.threads)
+        var bytesBefore = 0, bytesAfter = 0, parametersRemoved = 0
+        for round in 0 ..< rounds {
+            var count = unitCount * (round + 1) / rounds - unitCount * round / rounds
+            if uniform {
+                let perLayer = unitCount / hyper.layerCount
+                count = (perLayer * (round + 1) / rounds - perLayer * round / rounds) * hyper.layerCount
+            }
+            guard count > 0 else { continue }
+            let change = try pruneRound(&model, count: count, uniform: uniform, random: &random, product: product,
+                                        context: context)
+            bytesBefore += change.bytesBefore
+            bytesAfter += change.bytesAfter
+            parametersRemoved += change.parametersRemoved
+            if rounds > 1 {
+                context.log("prune-heads: round \(round + 1)/\(rounds): removed \(count) units")
+            }
+        }
+        let final = try ModelHyperParameters(metadata: model.metadata, source: source)
+        let outputArch = final.architecture
+        model.metadata["ggufkit.prune_heads.method"] = .string(method.rawValue)
+        model.metadata["ggufkit.prune_heads.granularity"] = .string(granularity.rawValue)
+        model.metadata["ggufkit.prune_heads.compensation"] = .bool(compensate)
+        model.metadata["ggufkit.prune_heads.rounds"] = .uint32(UInt32(rounds))
+        model.metadata["ggufkit.prune_heads.original_head_count"] = .int32s(hyper.headCounts.map { Int32($0) })
+        model.metadata["ggufkit.prune_heads.original_head_count_kv"] = .int32s(hyper.keyValueHeadCounts.map { Int32($0) })
+
+        // Report.
+        let removed = totalHeads - final.headCounts.reduce(0, +)
+        let totalKV = shapes.reduce(0) { $0 + $1.keyValueHeads }
+        let removedKVCount = totalKV - final.keyValueHeadCounts.reduce(0, +)
+        let unitText = granularity == .group ? "whole KV groups" : "one query head per KV group"
+        context.log(String(format: "prune-heads: %@, units of %@: removed %d of %d query heads (%@ asked, %.1f%% removed), "
+            + "%d of %d KV heads", method.rawValue, unitText, removed, totalHeads, amountText,
+                           100 * Double(removed) / Double(totalHeads), removedKVCount, totalKV))
+        for layer in 0 ..< hyper.layerCount where final.headCounts[layer] != shapes[layer].heads {
+            context.log("prune-heads: layer \(layer): heads \(shapes[layer].heads) -> \(final.headCounts[layer]), KV heads "
+                + "\(shapes[layer].keyValueHeads) -> \(final.keyValueHeadCounts[layer])")
+        }
+        let kvBytesPer1k = 1000 * removedKVCount * (hyper.keyLength + hyper.valueLength) * 2
+        context.log(String(format: "prune-heads: %d parameters removed; tensors %.2f MB smaller at this file type; "
+            + "KV cache %.1f KB smaller per 1k tokens (F16 cache)", parametersRemoved,
+                           Double(bytesBefore - bytesAfter) / 1e6, Double(kvBytesPer1k) / 1e3))
+        if outputArch != arch {
+            context.log("prune-heads: head counts differ between layers: writing llama.cpp's 'deci' architecture")
+        }
+        context.log(String(format: "prune-heads: done in %.1f s", Date().timeIntervalSince(start)))
+        return PassOutcome()
+    }
+
+    /// Scores the model as it is now, removes the `count` lowest-scoring units and updates the
+    /// head counts (renaming `llama` to `deci` once layers differ).
+    private func pruneRound(_ model: inout ModelView, count: Int, uniform: Bool, random: inout SplitMix64,
+                            product: DenseProduct, context: PassContext) throws
+        -> (bytesBefore: Int, bytesAfter: Int, parametersRemoved: Int) {
+        let hyper = try ModelHyperParameters(metadata: model.metadata, source: model.source.location)
+        let arch = hyper.architecture
+        let shapes = (0 ..< hyper.layerCount).map {
+            LayerHeads(heads: hyper.headCounts[$0], keyValueHeads: hyper.keyValueHeadCounts[$0])
+        }
         var statistics: [HeadStatistics]?
         if needsCalibration {
             statistics = try measure(model, hyper: hyper, context: context, product: product)
         }
-        let scores = try headScores(model, hyper: hyper, statistics: statistics)
+        let scores = try headScores(model, hyper: hyper, statistics: statistics, random: &random)
         let layers = (0 ..< hyper.layerCount).map { layer in
             PruningPlanner.units(layer: layer, shape: shapes[layer], granularity: granularity,
                                  headScores: scores.heads[layer], groupScores: scores.groups[layer])
         }
-        let chosen = PruningPlanner.choose(layers, count: unitCount, uniform: uniform)
+        let chosen = PruningPlanner.choose(layers, count: count, uniform: uniform)
 
         // Rewrite.
         var removedHeads = [Set<Int>](repeating: [], count: hyper.layerCount)
@@ -151,33 +224,8 @@ public struct HeadPruningPass: ModelPass {
         // llama.cpp derives the head width from the first layer's count unless told.
         model.metadata[GGUFKey.attentionKeyLength(outputArch)] = .uint32(UInt32(hyper.keyLength))
         model.metadata[GGUFKey.attentionValueLength(outputArch)] = .uint32(UInt32(hyper.valueLength))
-        model.metadata["ggufkit.prune_heads.method"] = .string(method.rawValue)
-        model.metadata["ggufkit.prune_heads.granularity"] = .string(granularity.rawValue)
-        model.metadata["ggufkit.prune_heads.compensation"] = .bool(compensate)
-        model.metadata["ggufkit.prune_heads.original_head_count"] = .int32s(hyper.headCounts.map { Int32($0) })
-        model.metadata["ggufkit.prune_heads.original_head_count_kv"] = .int32s(hyper.keyValueHeadCounts.map { Int32($0) })
 
-        // Report.
-        let removed = removedHeads.reduce(0) { $0 + $1.count }
-        let removedKVCount = removedKV.reduce(0) { $0 + $1.count }
-        let totalKV = shapes.reduce(0) { $0 + $1.keyValueHeads }
-        let unitText = granularity == .group ? "whole KV groups" : "one query head per KV group"
-        context.log(String(format: "prune-heads: %@, units of %@: removed %d of %d query heads (%@ asked, %.1f%% removed), "
-            + "%d of %d KV heads", method.rawValue, unitText, removed, totalHeads, amountText,
-                           100 * Double(removed) / Double(totalHeads), removedKVCount, totalKV))
-        for layer in 0 ..< hyper.layerCount where !removedHeads[layer].isEmpty {
-            context.log("prune-heads: layer \(layer): heads \(shapes[layer].heads) -> \(newHeads[layer]), KV heads "
-                + "\(shapes[layer].keyValueHeads) -> \(newKV[layer]) (removed \(removedHeads[layer].sorted()))")
-        }
-        let kvBytesPer1k = 1000 * removedKVCount * (hyper.keyLength + hyper.valueLength) * 2
-        context.log(String(format: "prune-heads: %d parameters removed; tensors %.2f MB smaller at this file type; "
-            + "KV cache %.1f KB smaller per 1k tokens (F16 cache)", parametersRemoved,
-                           Double(bytesBefore - bytesAfter) / 1e6, Double(kvBytesPer1k) / 1e3))
-        if outputArch != arch {
-            context.log("prune-heads: head counts differ between layers: writing llama.cpp's 'deci' architecture")
-        }
-        context.log(String(format: "prune-heads: done in %.1f s", Date().timeIntervalSince(start)))
-        return PassOutcome()
+        return (bytesBefore, bytesAfter, parametersRemoved)
     }
 
     /// Runs the calibration text through the model layer by layer and measures every head.
@@ -213,17 +261,21 @@ public struct HeadPruningPass: ModelPass {
     }
 
     /// One score per query head and, where the method measures groups as a whole, per KV group.
-    private func headScores(_ model: ModelView, hyper: ModelHyperParameters,
-                            statistics: [HeadStatistics]?) throws -> (heads: [[Double]], groups: [[Double]?]) {
+    private func headScores(_ model: ModelView, hyper: ModelHyperParameters, statistics: [HeadStatistics]?,
+                            random: inout SplitMix64) throws -> (heads: [[Double]], groups: [[Double]?]) {
         var heads: [[Double]] = [], groups: [[Double]?] = []
-        var random = SplitMix64(seed: seed)
         for layer in 0 ..< hyper.layerCount {
             let count = hyper.headCounts[layer], kvCount = hyper.keyValueHeadCounts[layer]
             let size = count / kvCount
             switch method {
             case .importance:
                 let stats = statistics![layer]
-                let scale = relativeToStream ? 1 / max(stats.streamEnergy, .leastNormalMagnitude) : 1
+                let reference = switch scoreScale {
+                case .stream: stats.streamEnergy
+                case .attention: stats.headEnergy.reduce(0, +)
+                case .absolute: 1.0
+                }
+                let scale = 1 / max(reference, .leastNormalMagnitude)
                 heads.append((0 ..< count).map {
                     stats.error(energy: stats.headEnergy[$0], sum: stats.headSum[$0], compensated: compensate) * scale
                 })

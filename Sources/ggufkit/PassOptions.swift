@@ -23,8 +23,8 @@ struct PassOptions: ParsableArguments {
     @Option(name: .long, help: "What one pruning unit removes: group (a key/value group with its query heads) or query (one query head from every group of a layer).")
     var pruneGranularity: String = PruneGranularity.group.rawValue
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Add the removed heads' mean output on the calibration text as an attn_output bias.")
-    var pruneCompensation = true
+    @Flag(name: .long, inversion: .prefixedNo, help: "Add the removed heads' mean output on the calibration text as an attn_output bias (off by default: it made SmolLM2 worse).")
+    var pruneCompensation = false
 
     @Flag(name: .long, help: "Remove the same number of units from every layer (keeps the llama architecture).")
     var pruneUniform = false

@@ -20,8 +20,9 @@ public struct HeadPruningPass: ModelPass {
     public var amountText: String
     public var method: PruneMethod = .importance
     public var granularity: PruneGranularity = .group
-    /// Add the removed heads' mean contribution as an output bias.
-    public var compensate = true
+    /// Add the removed heads' mean contribution as an output bias (FLAP's compensation; measured
+    /// worse than none on SmolLM2 with the default scores, see docs/pruning.md).
+    public var compensate = false
     /// Remove the same number of units from every layer (keeps the source architecture).
     public var uniform = false
     /// Seed of ``PruneMethod/random``.

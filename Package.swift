@@ -57,7 +57,7 @@ let package = Package(
                                                            "Passes", "ImportanceMatrix", "Quantization", "TestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "Conversion", "Inference", "GGUF", "Calibration",
-                                                        "TestSupport"]),
+                                                        "Export", "Models", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion",
                                                           "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),

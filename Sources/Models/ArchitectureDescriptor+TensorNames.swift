@@ -35,8 +35,9 @@ extension ArchitectureDescriptor {
     /// The GGUF name of a Hugging Face tensor and the row permutation it gets on the way.
     public func tensorMapping(forHuggingFace name: String, config: DecoderConfig) throws(ModelsError) -> TensorMapping? {
         guard let names = try tensorNames(forHuggingFace: name, layerCount: config.numHiddenLayers) else { return nil }
-        let permutation = rowPermutation(forGGUFSuffix: names.ggufSuffix, headCount: config.numAttentionHeads,
-                                         keyValueHeadCount: config.keyValueHeads)
+        let layer = names.layer ?? 0
+        let permutation = rowPermutation(forGGUFSuffix: names.ggufSuffix, headCount: config.headCounts[layer],
+                                         keyValueHeadCount: config.keyValueHeadCounts[layer])
         return TensorMapping(ggufName: names.ggufName, rowPermutation: permutation)
     }
 

@@ -80,6 +80,13 @@ public struct DecoderConfig: Codable, Equatable, Sendable {
     public var eosTokenId: Int?
     public var torchDtype: String?
     public var slidingWindow: Int?
+    /// Query heads of each layer, for models whose layers differ (attention-head pruning):
+    /// `num_attention_heads_per_layer`, a ggufkit extension to Llama's `config.json`. When
+    /// present, `num_attention_heads` is the largest entry.
+    public var numAttentionHeadsPerLayer: [Int]?
+    /// Key/value heads of each layer (`num_key_value_heads_per_layer`), with
+    /// ``numAttentionHeadsPerLayer``.
+    public var numKeyValueHeadsPerLayer: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case architectures
@@ -101,6 +108,8 @@ public struct DecoderConfig: Codable, Equatable, Sendable {
         case eosTokenId = "eos_token_id"
         case torchDtype = "torch_dtype"
         case slidingWindow = "sliding_window"
+        case numAttentionHeadsPerLayer = "num_attention_heads_per_layer"
+        case numKeyValueHeadsPerLayer = "num_key_value_heads_per_layer"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,10 +138,27 @@ public struct DecoderConfig: Codable, Equatable, Sendable {
         }
         torchDtype = try c.decodeIfPresent(String.self, forKey: .torchDtype)
         slidingWindow = try? c.decodeIfPresent(Int.self, forKey: .slidingWindow)
+        numAttentionHeadsPerLayer = try c.decodeIfPresent([Int].self, forKey: .numAttentionHeadsPerLayer)
+        numKeyValueHeadsPerLayer = try c.decodeIfPresent([Int].self, forKey: .numKeyValueHeadsPerLayer)
     }
 
     /// Key/value heads; configs without the key use multi-head attention.
     public var keyValueHeads: Int { numKeyValueHeads ?? numAttentionHeads }
+
+    /// Query heads of every layer (``numAttentionHeadsPerLayer``, else `num_attention_heads` everywhere).
+    public var headCounts: [Int] {
+        numAttentionHeadsPerLayer ?? Array(repeating: numAttentionHeads, count: max(numHiddenLayers, 0))
+    }
+
+    /// Key/value heads of every layer (``numKeyValueHeadsPerLayer``, else ``keyValueHeads`` everywhere).
+    public var keyValueHeadCounts: [Int] {
+        numKeyValueHeadsPerLayer ?? Array(repeating: keyValueHeads, count: max(numHiddenLayers, 0))
+    }
+
+    /// Whether the per-layer head counts differ between layers (only llama.cpp's `deci` graph runs that).
+    public var hasPerLayerHeadCounts: Bool {
+        Set(headCounts).count > 1 || Set(keyValueHeadCounts).count > 1
+    }
 
     /// Per-head width: explicit `head_dim`, or hidden size over heads.
     public var resolvedHeadDim: Int { headDim ?? hiddenSize / max(numAttentionHeads, 1) }
@@ -156,6 +182,19 @@ public struct DecoderConfig: Codable, Equatable, Sendable {
         if headDim == nil {
             try require(hiddenSize % numAttentionHeads == 0, "hidden_size",
                         "must be a multiple of num_attention_heads when head_dim is absent")
+        }
+        for (key, values) in [("num_attention_heads_per_layer", numAttentionHeadsPerLayer),
+                              ("num_key_value_heads_per_layer", numKeyValueHeadsPerLayer)] {
+            guard let values else { continue }
+            try require(values.count == numHiddenLayers, key, "needs one value per layer (\(numHiddenLayers))")
+            try require(values.allSatisfy { sizes.contains($0) }, key, "every value must be in 1...\(Self.maximumSize)")
+        }
+        if numAttentionHeadsPerLayer != nil || numKeyValueHeadsPerLayer != nil {
+            try require(headDim != nil, "head_dim", "is required with per-layer head counts")
+            for (layer, (heads, kvHeads)) in zip(headCounts, keyValueHeadCounts).enumerated() {
+                try require(heads % kvHeads == 0, "num_key_value_heads_per_layer",
+                            "layer \(layer): \(kvHeads) key/value heads do not divide \(heads) heads")
+            }
         }
         if let vocabSize { try require(sizes.contains(vocabSize), "vocab_size", "must be in 1...\(Self.maximumSize)") }
         if let original = ropeScaling?.originalMaxPositionEmbeddings {

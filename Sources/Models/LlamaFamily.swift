@@ -120,8 +120,8 @@ public enum LlamaFamily {
         }
         m[key("embedding_length")] = .uint32(UInt32(c.hiddenSize))
         m[key("feed_forward_length")] = .uint32(UInt32(c.intermediateSize))
-        m[key("attention.head_count")] = .uint32(UInt32(c.numAttentionHeads))
-        m[key("attention.head_count_kv")] = .uint32(UInt32(c.keyValueHeads))
+        m[key("attention.head_count")] = perLayer(c.headCounts)
+        m[key("attention.head_count_kv")] = perLayer(c.keyValueHeadCounts)
         if let theta = c.ropeTheta {
             m[key("rope.freq_base")] = .float32(Float(theta))
         }
@@ -130,8 +130,8 @@ public enum LlamaFamily {
             m[key("vocab_size")] = .uint32(UInt32(vocab))
         }
         m[key("rope.dimension_count")] = .uint32(UInt32(c.resolvedHeadDim))
-        // llama.cpp assumes hidden/heads per head unless told otherwise.
-        if c.resolvedHeadDim * c.numAttentionHeads != c.hiddenSize {
+        // llama.cpp assumes hidden/heads per head (the first layer's heads) unless told otherwise.
+        if c.resolvedHeadDim * c.headCounts[0] != c.hiddenSize || c.hasPerLayerHeadCounts {
             m[key("attention.key_length")] = .uint32(UInt32(c.resolvedHeadDim))
             m[key("attention.value_length")] = .uint32(UInt32(c.resolvedHeadDim))
         }
@@ -151,6 +151,12 @@ public enum LlamaFamily {
             }
         }
         return m
+    }
+
+    /// One value when every layer has it (llama.cpp's usual form), else one per layer.
+    public static func perLayer(_ values: [Int]) -> GGUFValue {
+        if let first = values.first, values.allSatisfy({ $0 == first }) { return .uint32(UInt32(first)) }
+        return .array(.int32, values.map { .int32(Int32($0)) })
     }
 
     /// llama3-style RoPE frequency factors, computed the way llama.cpp's converter does:

@@ -6,6 +6,7 @@ public enum ModelRegistry {
         LlamaDescriptor(),
         Qwen2Descriptor(),
         Qwen3Descriptor(),
+        DeciDescriptor(),
     ]
 
     /// Every Hugging Face architecture name ggufkit accepts.
@@ -48,6 +49,12 @@ public enum ModelRegistry {
         guard let descriptor = descriptor(huggingFaceNames: names) else {
             throw ModelsError.unsupportedArchitecture(path: path, found: names, supported: supportedNames)
         }
-        return try ModelArchitecture(descriptor: descriptor, configJSON: configJSON, path: path)
+        let architecture = try ModelArchitecture(descriptor: descriptor, configJSON: configJSON, path: path)
+        // llama.cpp's `llama` graph reads one head count for every layer; layers that differ
+        // need its `deci` graph, which reads them per layer.
+        if descriptor.ggufName == LlamaDescriptor().ggufName, architecture.decoder.hasPerLayerHeadCounts {
+            return try ModelArchitecture(descriptor: DeciDescriptor(), configJSON: configJSON, path: path)
+        }
+        return architecture
     }
 }

@@ -59,6 +59,6 @@ extension ModelRegistry {
         return seventyBillionLayerCounts[architecture] == shape.layerCount ? .b70 : .unknown
     }
 
-    /// Layer counts llama.cpp's `deci`, `olmo` and `jais2` loaders classify as 70B.
-    static let seventyBillionLayerCounts: [String: Int] = ["deci": 80, "olmo": 80, "jais2": 68]
+    /// Layer counts llama.cpp's `olmo` and `jais2` loaders classify as 70B.
+    static let seventyBillionLayerCounts: [String: Int] = ["olmo": 80, "jais2": 68]
 }

@@ -83,7 +83,12 @@ struct InspectionReport {
             Row(name: $0.name, shape: $0.dimensions, type: $0.type.name, bytes: $0.byteCount, offset: file.dataOffset + $0.offset)
         }
         textPreview = { preview in
-            file.metadata.map { (key: $0.key, text: Self.text($0.value, preview: preview)) }
+            file.metadata.map { entry in
+                // Per-layer head counts (a pruned model) are shown whole: which layers lost heads is the point.
+                let whole = entry.key.hasSuffix(".attention.head_count") || entry.key.hasSuffix(".attention.head_count_kv")
+                    || entry.key.hasPrefix("ggufkit.prune_heads.")
+                return (key: entry.key, text: Self.text(entry.value, preview: whole ? Int.max : preview))
+            }
         }
     }
 
@@ -106,7 +111,9 @@ struct InspectionReport {
             ("architecture", c.architectures.first), ("gguf_architecture", folder.architecture.ggufArchitecture),
             ("hidden_size", c.hiddenSize), ("intermediate_size", c.intermediateSize),
             ("num_hidden_layers", c.numHiddenLayers), ("num_attention_heads", c.numAttentionHeads),
-            ("num_key_value_heads", c.keyValueHeads), ("head_dim", c.resolvedHeadDim),
+            ("num_key_value_heads", c.keyValueHeads),
+            ("num_attention_heads_per_layer", c.numAttentionHeadsPerLayer),
+            ("num_key_value_heads_per_layer", c.numKeyValueHeadsPerLayer), ("head_dim", c.resolvedHeadDim),
             ("vocab_size", c.vocabSize), ("max_position_embeddings", c.maxPositionEmbeddings),
             ("rope_theta", c.ropeTheta), ("rope_scaling", c.ropeScaling?.type),
             ("rms_norm_eps", c.rmsNormEps), ("tie_word_embeddings", c.tieWordEmbeddings),

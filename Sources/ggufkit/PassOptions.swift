@@ -3,7 +3,7 @@ import Conversion
 import Foundation
 import Passes
 
-/// The compression passes `convert` and `quantize` share: AWQ scaling, and an importance matrix
+/// The compression passes `convert` and `quantize` share: attention-head pruning, AWQ scaling, and an importance matrix
 /// from a file or computed from calibration text on the fly.
 struct PassOptions: ParsableArguments {
     @Flag(name: .long, help: "Activation-aware scaling (AWQ), searched for each tensor's ggml type and folded into the weights; calibrated on --calibration's text, or on the built-in corpus.")
@@ -12,6 +12,31 @@ struct PassOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Search the AWQ scales as if every matrix were this type (the written type still comes from --type).",
                                             valueName: "type"))
     var awqSearchType: String?
+
+    @Option(name: .long, help: ArgumentHelp("Remove this share of all query heads (10%) or this many heads, rounded to whole pruning units; the least important go first.",
+                                            valueName: "amount"))
+    var pruneHeads: String?
+
+    @Option(name: .long, help: "How heads are ranked for --prune-heads: importance (calibrated), norm or random.")
+    var pruneMethod: String = PruneMethod.importance.rawValue
+
+    @Option(name: .long, help: "What one pruning unit removes: group (a key/value group with its query heads) or query (one query head from every group of a layer).")
+    var pruneGranularity: String = PruneGranularity.group.rawValue
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Add the removed heads' mean output on the calibration text as an attn_output bias (off by default: it made SmolLM2 worse).")
+    var pruneCompensation = false
+
+    @Flag(name: .long, help: "Remove the same number of units from every layer (keeps the llama architecture).")
+    var pruneUniform = false
+
+    @Option(name: .long, help: ArgumentHelp("What a head's error is divided by: attention (default), stream or absolute.", visibility: .hidden))
+    var pruneScore: String = HeadPruningPass.ScoreScale.attention.rawValue
+
+    @Option(name: .long, help: "Score and remove in this many rounds, re-measuring the pruned model before each (default 1).")
+    var pruneRounds: Int = 1
+
+    @Option(name: .long, help: "Seed for --prune-method random.")
+    var seed: UInt64 = 0
 
     @Option(name: .long, help: ArgumentHelp("Importance matrix (llama-imatrix GGUF or legacy .dat) for the quantizer.",
                                             valueName: "file"))
@@ -41,6 +66,23 @@ struct PassOptions: ParsableArguments {
         if let awqSearchType, (try? TensorTypeOverride.writableType(named: awqSearchType, option: "--awq-search-type")) == nil {
             throw ValidationError("--awq-search-type: unknown type '\(awqSearchType)'")
         }
+        if let pruneHeads {
+            do {
+                _ = try PruneAmount(parsing: pruneHeads)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        if PruneMethod(rawValue: pruneMethod) == nil {
+            throw ValidationError("--prune-method must be one of \(PruneMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if PruneGranularity(rawValue: pruneGranularity) == nil {
+            throw ValidationError("--prune-granularity must be group or query")
+        }
+        if HeadPruningPass.ScoreScale(rawValue: pruneScore) == nil {
+            throw ValidationError("--prune-score must be stream, attention or absolute")
+        }
+        guard (1 ... 1000).contains(pruneRounds) else { throw ValidationError("--prune-rounds must be in 1...1000") }
         if let chunks, chunks < 1 { throw ValidationError("--chunks must be positive") }
         guard context >= 16, context <= 1 << 20 else { throw ValidationError("-c must be in 16...1048576") }
     }
@@ -49,6 +91,19 @@ struct PassOptions: ParsableArguments {
     func passes(selection: ImportanceSelection) throws -> [any ModelPass] {
         var passes: [any ModelPass] = []
         let corpus = calibration == "default" ? nil : calibration
+        if let pruneHeads {
+            var pass = HeadPruningPass(amount: try PruneAmount(parsing: pruneHeads), amountText: pruneHeads,
+                                       request: CalibrationRequest(corpusPath: corpus, chunkCount: chunks ?? 16,
+                                                                   contextLength: context))
+            pass.method = PruneMethod(rawValue: pruneMethod) ?? .importance
+            pass.granularity = PruneGranularity(rawValue: pruneGranularity) ?? .group
+            pass.compensate = pruneCompensation
+            pass.uniform = pruneUniform
+            pass.seed = seed
+            pass.scoreScale = HeadPruningPass.ScoreScale(rawValue: pruneScore) ?? .attention
+            pass.rounds = pruneRounds
+            passes.append(pass)
+        }
         if awq {
             var pass = AWQPass(request: CalibrationRequest(corpusPath: corpus, chunkCount: chunks ?? 16,
                                                           contextLength: context))

@@ -35,6 +35,7 @@ struct ArchitectureDescriptorTests {
         "llama": (.adjacentPairs, .llama, [.attentionBiases, .outputProjectionBias, .ropeFrequencyFactors]),
         "qwen2": (.halves, .sentencePieceThenBPE, [.attentionBiases]),
         "qwen3": (.halves, .sentencePieceThenBPE, [.queryKeyNorms]),
+        "deci": (.adjacentPairs, .llama, [.attentionBiases, .outputProjectionBias, .ropeFrequencyFactors]),
     ]
 
     @Test("each architecture's RoPE style, tokenizer recipe and features", arguments: ModelRegistry.ggufNames)
@@ -130,7 +131,7 @@ struct ArchitectureDescriptorTests {
     @Test("Q/K rows are permuted only where llama.cpp rotates adjacent pairs", arguments: ModelRegistry.ggufNames)
     func permutations(arch: String) throws {
         let descriptor = try Self.descriptor(arch)
-        let permutes = arch == "llama"
+        let permutes = arch == "llama" || arch == "deci"
         for suffix in ["attn_q.weight", "attn_q.bias"] {
             let permutation = descriptor.rowPermutation(forGGUFSuffix: suffix, headCount: 8, keyValueHeadCount: 2)
             #expect(permutation == (permutes ? RowPermutation(heads: 8) : nil))

@@ -139,9 +139,13 @@ extension ModelShapeInfo {
     /// The model facts the type policy needs, read from GGUF metadata.
     init(metadata: GGUFMetadata, tiedEmbeddings: Bool) {
         let arch = metadata["general.architecture"]?.stringValue ?? "llama"
-        let heads = metadata["\(arch).attention.head_count"]?.intValue ?? 1
+        // llama.cpp's n_head() and n_head_kv() are the first layer's counts when they differ per layer.
+        func first(_ key: String) -> Int? {
+            metadata[key]?.intValue ?? metadata[key]?.arrayValue?.first?.intValue
+        }
+        let heads = first("\(arch).attention.head_count") ?? 1
         self.init(architecture: arch, layerCount: metadata["\(arch).block_count"]?.intValue ?? 0,
-                  headCount: heads, headCountKV: metadata["\(arch).attention.head_count_kv"]?.intValue ?? heads,
+                  headCount: heads, headCountKV: first("\(arch).attention.head_count_kv") ?? heads,
                   expertCount: metadata["\(arch).expert_count"]?.intValue ?? 0, tiedEmbeddings: tiedEmbeddings)
     }
 }

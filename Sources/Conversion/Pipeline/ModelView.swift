@@ -23,7 +23,8 @@ public struct ModelView: @unchecked Sendable {
     public internal(set) var replacedTensors: Set<String> = []
     /// The Q/K row permutation each Hugging Face tensor gets on its way to llama.cpp's order
     /// (values from ``floats(of:)`` already have it applied).
-    public let rowPermutations: [String: RowPermutation]
+    /// A pass that removes whole heads keeps the permutation, with the new head count.
+    public private(set) var rowPermutations: [String: RowPermutation]
     /// Where values computed by passes are kept (memory-mapped) until written: the output's
     /// folder, which has room for the output, rather than a `/tmp` that may be RAM.
     public var scratchDirectory: String = NSTemporaryDirectory()
@@ -97,16 +98,58 @@ public struct ModelView: @unchecked Sendable {
                 "tensor \(name): \(values.count) values do not fill shape \(dims)")
         }
         if scratch == nil { scratch = try ScratchFile(directory: scratchDirectory) }
+        if let rows = rowPermutations[name], dims != tensors[index].dimensions {
+            // The permutation works within each head, so a tensor that lost whole heads keeps
+            // it with fewer heads; anything else cannot be put back into Hugging Face order.
+            let oldRows = Self.permutedRowCount(tensors[index].dimensions)
+            let newRows = Self.permutedRowCount(dims)
+            let perHead = oldRows / max(rows.heads, 1)
+            guard dims.count == tensors[index].dimensions.count, perHead > 0, newRows % perHead == 0,
+                  dims.count == 1 || dims[0] == tensors[index].dimensions[0] else {
+                throw ConversionError.invalidOption(
+                    "tensor \(name): new shape \(dims) does not keep whole heads of \(perHead) rows")
+            }
+            rowPermutations[name] = RowPermutation(heads: newRows / perHead)
+        }
         var permutation: RowPermutation?
-        if case .huggingFace = source, let rows = rowPermutations[name], dims == tensors[index].dimensions {
+        if case .huggingFace = source, let rows = rowPermutations[name] {
             permutation = rows
         }
         var stored = values
-        if permutation != nil { stored = sourceRowOrder(values, of: tensors[index]) }
+        if permutation != nil {
+            var reshaped = tensors[index]
+            reshaped.dimensions = dims
+            stored = sourceRowOrder(values, of: reshaped)
+        }
         let computed = try stored.withUnsafeBufferPointer { try scratch!.store($0) }
         tensors[index].source = .computed(values: computed, permutation: permutation)
         tensors[index].dimensions = dims
         replacedTensors.insert(name)
+    }
+
+    /// Adds a tensor computed by a pass (an `attn_output.bias` that did not exist, say) right
+    /// after the tensor named `after`, as F32 values kept like ``replace(_:values:dimensions:)``'s.
+    public mutating func insert(_ name: String, values: [Float], dimensions: [Int], after: String) throws {
+        guard tensor(named: name) == nil else {
+            throw ConversionError.invalidOption("tensor \(name) already exists")
+        }
+        guard let index = tensors.firstIndex(where: { $0.ggufName == after }) else {
+            throw ConversionError.missingTensor(tensor: after, directory: source.location)
+        }
+        guard dimensions.reduce(1, *) == values.count else {
+            throw ConversionError.invalidOption("tensor \(name): \(values.count) values do not fill shape \(dimensions)")
+        }
+        if scratch == nil { scratch = try ScratchFile(directory: scratchDirectory) }
+        let computed = try values.withUnsafeBufferPointer { try scratch!.store($0) }
+        tensors.insert(PlannedTensor(ggufName: name, dimensions: dimensions,
+                                     source: .computed(values: computed, permutation: nil), targetType: .f32),
+                       at: index + 1)
+        replacedTensors.insert(name)
+    }
+
+    /// Rows a Q/K permutation reorders: a bias's elements, a matrix's rows.
+    private static func permutedRowCount(_ dimensions: [Int]) -> Int {
+        dimensions.count == 1 ? dimensions[0] : dimensions.dropFirst().reduce(1, *)
     }
 
     /// A replaced tensor's values as they are kept: F32, in the source's row order when

@@ -19,10 +19,14 @@ struct ModelConfigFiles {
     init(descriptor: any ArchitectureDescriptor, parameters: ModelHyperParameters, plan: TensorPlan,
          tokenizer: TokenizerMetadata?, dtype: ExportDType, llama3Scaling: RopeScaling?, path: String) throws {
         let arch = parameters.architecture
-        for (key, values) in [(GGUFKey.feedForwardLength(arch), parameters.feedForwardLengths),
-                              (GGUFKey.attentionHeadCount(arch), parameters.headCounts),
-                              (GGUFKey.attentionHeadCountKV(arch), parameters.keyValueHeadCounts)]
-            where Set(values).count > 1 {
+        var perLayer = [(GGUFKey.feedForwardLength(arch), parameters.feedForwardLengths)]
+        // Only `deci`'s head counts may differ per layer: config.json carries them as
+        // `num_attention_heads_per_layer` / `num_key_value_heads_per_layer`.
+        if descriptor.ggufName != DeciDescriptor().ggufName {
+            perLayer += [(GGUFKey.attentionHeadCount(arch), parameters.headCounts),
+                         (GGUFKey.attentionHeadCountKV(arch), parameters.keyValueHeadCounts)]
+        }
+        for (key, values) in perLayer where Set(values).count > 1 {
             throw ExportError.invalidMetadata(path: path, key: key,
                                               reason: "differs between layers; config.json holds one value")
         }
@@ -43,17 +47,23 @@ struct ModelConfigFiles {
 
     func config() -> JSONText {
         let p = parameters
+        let perLayer = Set(p.headCounts).count > 1 || Set(p.keyValueHeadCounts).count > 1
+        let names = descriptor.ggufName == DeciDescriptor().ggufName ? [DeciDescriptor.exportedHuggingFaceName]
+            : descriptor.huggingFaceNames
         var m: [(String, JSONText)] = [
-            ("architectures", .array(descriptor.huggingFaceNames.prefix(1).map { .string($0) })),
+            ("architectures", .array(names.prefix(1).map { .string($0) })),
             ("model_type", .string(descriptor.modelType)),
             ("hidden_size", .int(p.embeddingLength)),
             ("intermediate_size", .int(p.feedForwardLengths[0])),
             ("num_hidden_layers", .int(p.layerCount)),
-            ("num_attention_heads", .int(p.headCounts[0])),
-            ("num_key_value_heads", .int(p.keyValueHeadCounts[0])),
-            ("head_dim", .int(p.keyLength)),
-            ("hidden_act", .string("silu")),
+            ("num_attention_heads", .int(perLayer ? p.headCounts.max()! : p.headCounts[0])),
+            ("num_key_value_heads", .int(perLayer ? p.keyValueHeadCounts.max()! : p.keyValueHeadCounts[0])),
         ]
+        if perLayer {
+            m.append(("num_attention_heads_per_layer", .array(p.headCounts.map { .int($0) })))
+            m.append(("num_key_value_heads_per_layer", .array(p.keyValueHeadCounts.map { .int($0) })))
+        }
+        m += [("head_dim", .int(p.keyLength)), ("hidden_act", .string("silu"))]
         if let context = p.contextLength { m.append(("max_position_embeddings", .int(context))) }
         m.append(("rms_norm_eps", .float(p.rmsNormEpsilon)))
         m.append(("rope_theta", .float(Float(p.ropeFreqBase))))

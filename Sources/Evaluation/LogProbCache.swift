@@ -23,12 +23,15 @@ public struct LogProbCacheHeader: Codable, Equatable, Sendable {
     public var tokensPerSecond: Double
     public var seconds: Double
     public var runningPerplexity: [Double]
+    /// ``ModelFingerprint`` of the model scored; caches written before it existed have none and
+    /// are never reused.
+    public var modelFingerprint: String?
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", contextLength = "context_length", chunks
         case scoredPerChunk = "scored_per_chunk", tokenDigest = "token_digest", modelPath = "model_path"
         case perplexity, perplexityError = "perplexity_error", tokensPerSecond = "tokens_per_second"
-        case seconds, runningPerplexity = "running_perplexity"
+        case seconds, runningPerplexity = "running_perplexity", modelFingerprint = "model_fingerprint"
     }
 
     /// Bytes of one chunk's uncompressed record.

@@ -91,9 +91,10 @@ public struct ModelComparison {
         self.runner = runner
     }
 
-    /// Scores `model` and writes its log-probabilities to a cache at `cachePath`.
+    /// Scores `model` and writes its log-probabilities to a cache at `cachePath`, recording
+    /// `modelFingerprint` (``ModelFingerprint``) so the cache is reused only for the same model.
     public func scoreBase(model: LanguageModel, tokens: [Int32], modelPath: String, textPath: String,
-                          cachePath: String) throws -> LogProbCacheHeader {
+                          cachePath: String, modelFingerprint: String? = nil) throws -> LogProbCacheHeader {
         let vocab = model.vocabSize
         let scored = runner.scoredPerChunk
         let writer = try LogProbCacheWriter(path: cachePath, vocabSize: vocab, scoredPerChunk: scored)
@@ -126,7 +127,8 @@ public struct ModelComparison {
                                         tokenDigest: tokenDigest(tokens, context: runner.contextLength, chunks: result.chunks),
                                         modelPath: modelPath, perplexity: result.perplexity,
                                         perplexityError: result.perplexityError, tokensPerSecond: result.tokensPerSecond,
-                                        seconds: result.seconds, runningPerplexity: result.runningPerplexity)
+                                        seconds: result.seconds, runningPerplexity: result.runningPerplexity,
+                                        modelFingerprint: modelFingerprint)
         try writer.commit(header: header)
         return header
     }

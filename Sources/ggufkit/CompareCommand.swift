@@ -49,16 +49,22 @@ struct CompareCommand: ParsableCommand {
         let cachePath = baseCache ?? temporary
         defer { if baseCache == nil { try? FileManager.default.removeItem(atPath: temporary) } }
         var header: LogProbCacheHeader?
+        let fingerprint = baseCache == nil ? nil : try ModelFingerprint.of(path: original)
         if let baseCache, FileManager.default.fileExists(atPath: baseCache),
-           let cached = try? LogProbCacheReader(path: baseCache).header,
-           cached.tokenDigest == digest, cached.vocabSize == base.model.vocabSize {
-            common.log("reusing the original's log-probabilities from \(baseCache)")
-            header = cached
+           let cached = try? LogProbCacheReader(path: baseCache).header {
+            if cached.tokenDigest == digest, cached.vocabSize == base.model.vocabSize,
+               cached.modelFingerprint == fingerprint {
+                common.log("reusing the original's log-probabilities from \(baseCache)")
+                header = cached
+            } else {
+                // Same path, different model or text: scoring again is the only safe answer.
+                common.log("\(baseCache) was made from another model, text or context; scoring the original again")
+            }
         }
         if header == nil {
             common.log("scoring the original \(original) (\(chunks) chunks of \(scoring.context))")
             header = try comparison.scoreBase(model: base.model, tokens: tokens, modelPath: original,
-                                              textPath: scoring.file, cachePath: cachePath)
+                                              textPath: scoring.file, cachePath: cachePath, modelFingerprint: fingerprint)
             if baseCache != nil { common.log("saved the original's log-probabilities to \(cachePath)") }
         }
         let reader = try LogProbCacheReader(path: cachePath)

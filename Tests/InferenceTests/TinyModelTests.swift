@@ -233,11 +233,18 @@ struct TinyModelTests {
 @Suite("llama.cpp activation rounding")
 struct ActivationRoundingTests {
     @Test("GGUF weights round activations like llama.cpp; F32 weights and .exact do not",
-          arguments: [GGMLType.q8_0, .q4_0, .f16, .f32])
+          arguments: [GGMLType.q8_0, .q4_0, .f16, .f32, .q4_K, .q6_K, .iq4_xs])
     func rounding(type: GGMLType) throws {
         var spec = TinyModelSpec()
         spec.weightType = type
         spec.ffn = [64, 64]
+        if type.blockSize == 256 {
+            // 256-wide rows everywhere, so the K-quant and IQ4_XS weights (and their Q8_K
+            // activation rounding) are exercised rather than falling back.
+            spec.hidden = 256
+            spec.headDim = 64
+            spec.ffn = [256, 256]
+        }
         let sequences = [TinyModelTests.tokens]
         var llama = InferenceOptions(threads: 2)
         llama.activationPrecision = .llamaCpp
@@ -250,9 +257,11 @@ struct ActivationRoundingTests {
         if type == .f32 {
             #expect(difference == 0)
         } else {
-            // Rounding 8-bit or half-precision activations moves logits a little, never a lot.
+            // Rounding 8-bit or half-precision activations moves logits a little, never a lot
+            // (Q8_K shares one scale over 256 activations, so it moves them more than Q8_0).
+            let largest = b.joined().map(abs).max() ?? 1
             #expect(difference > 0)
-            #expect(difference < 0.2)
+            #expect(difference < (type.blockSize == 256 ? 0.1 * largest : 0.2), "largest logit \(largest)")
         }
         #expect(try TinyModelTests.allLogits(automatic, sequences)[0] == a)
     }

@@ -21,9 +21,9 @@ void ggufkit_iq4_trial_sums(const float *x, const float *w, const float *inverse
 /// nearest-neighbour searches of the lattice formats: `d2[k] = Σ_i (w[i] * e) * e` with
 /// `e = scale * values[levels[i * stride + k]] - x[i]`, accumulated in i order without fused
 /// multiply-add, so each is bit-identical to the scalar loop. `levels` holds each coordinate's
-/// level (0...3) for all points, one row of `stride` bytes per coordinate; `stride` is a multiple of
-/// 16 and at least `count`, and `d2` has room for `count` rounded up to 16. `level` as for
-/// ggufkit_iq4_trial_sums.
+/// level (0...2, so only `values[0...2]` are read) for all points, one row of `stride` bytes per
+/// coordinate; `stride` is a multiple of 16 and at least `count`, and `d2` has room for `count`
+/// rounded up to 16. `level` as for ggufkit_iq4_trial_sums.
 void ggufkit_lattice_distances(const int8_t *levels, int count, int stride, const float *values, const float *x,
                                const float *w, float scale, float *d2, int level);
 

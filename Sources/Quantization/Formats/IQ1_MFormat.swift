@@ -28,7 +28,7 @@ public struct IQ1_MFormat: BlockFormat {
         let (m0, m1, m2) = TernarySearch.minus
         let cp1 = p0 * p0 - p1 * p1, cp2 = p1 * p1 - p2 * p2
         let cm1 = m0 * m0 - m1 * m1, cm2 = m1 * m1 - m2 * m2
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 + 16 + 4 * 17 + 7) { floats in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 + 16 + 4 * 17 + 6) { floats in
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 16 + 16 + 2) { ints in
         withUnsafeTemporaryAllocation(of: Int8.self, capacity: 16) { bytes in
         lattice.pointIndex.withUnsafeBufferPointer { pointIndex in
@@ -37,8 +37,6 @@ public struct IQ1_MFormat: BlockFormat {
             let plus = highW + 17, minus = plus + 3
             (plus[0], plus[1], plus[2]) = TernarySearch.plus
             (minus[0], minus[1], minus[2]) = TernarySearch.minus
-            // The distance kernel reads a fourth table entry (never selected).
-            minus[3] = 0
             let order = ints.baseAddress!, shifts = order + 16, index = shifts + 16
             let levels = bytes.baseAddress!
 

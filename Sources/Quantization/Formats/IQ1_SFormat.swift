@@ -25,7 +25,7 @@ public struct IQ1_SFormat: BlockFormat {
         guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
         let weights = BlockLoop.weights(importance, covering: blocks * 256)
         let lattice = TwoBitLattice.iq1s
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 + 32 + 2 * 33 + 7) { floats in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 + 32 + 2 * 33 + 6) { floats in
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 32 + 8 + 4) { ints in
         withUnsafeTemporaryAllocation(of: Int8.self, capacity: 32) { bytes in
         lattice.pointIndex.withUnsafeBufferPointer { pointIndex in
@@ -33,8 +33,6 @@ public struct IQ1_SFormat: BlockFormat {
             let plus = sumW + 33, minus = plus + 3
             (plus[0], plus[1], plus[2]) = TernarySearch.plus
             (minus[0], minus[1], minus[2]) = TernarySearch.minus
-            // The distance kernel reads a fourth table entry (never selected).
-            minus[3] = 0
             let order = ints.baseAddress!, shifts = order + 32, index = shifts + 8
             let levels = bytes.baseAddress!
             for block in 0 ..< blocks {

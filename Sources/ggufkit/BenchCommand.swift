@@ -1,3 +1,4 @@
+import FileSupport
 import ArgumentParser
 import Foundation
 
@@ -31,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let loaded = try LoadedModel.open(model, threads: common.threads)
         let vocab = loaded.model.vocabSize
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let prompt = (0 ..< promptTokens).map { _ in Int32(generator.next() % UInt64(vocab)) }
 
         // One untimed pass warms caches and dequantized weights, as llama-bench does.

@@ -1,16 +1,19 @@
+import FileSupport
+import Foundation
+
 /// Picks the next token from logits: greedy when temperature is 0, otherwise
 /// temperature, top-k and top-p (nucleus) sampling with a seeded generator.
 struct Sampler {
     var temperature: Float
     var topK: Int
     var topP: Float
-    private var generator: SplitMix64
+    private var generator: SeededGenerator
 
     init(temperature: Float, topK: Int, topP: Float, seed: UInt64) {
         self.temperature = temperature
         self.topK = topK
         self.topP = topP
-        generator = SplitMix64(seed: seed)
+        generator = SeededGenerator(seed: seed)
     }
 
     mutating func next(_ logits: [Float]) -> Int32 {
@@ -39,7 +42,7 @@ struct Sampler {
             let kept = weights.reduce(0, +)
             weights = weights.map { $0 / kept }
         }
-        let draw = Double(generator.next() >> 11) / Double(1 << 53)
+        let draw = generator.nextUnit()
         var cumulative = 0.0
         for (i, weight) in weights.enumerated() {
             cumulative += weight
@@ -48,20 +51,3 @@ struct Sampler {
         return Int32(candidates[candidates.count - 1].index)
     }
 }
-
-/// A small, fast, seedable generator so `--seed` reproduces a sample on every platform.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-import Foundation

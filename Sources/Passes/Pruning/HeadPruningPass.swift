@@ -109,7 +109,7 @@ public struct HeadPruningPass: ModelPass {
         // Rounds: each re-measures the model the earlier rounds left, so a unit's score reflects
         // the heads already gone (in its own layer and upstream) and the biases added for them.
         let rounds = max(1, min(self.rounds, unitCount))
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let product = DenseProduct(threads: context.threads)
         var bytesBefore = 0, bytesAfter = 0, parametersRemoved = 0
         for round in 0 ..< rounds {
@@ -162,7 +162,7 @@ public struct HeadPruningPass: ModelPass {
 
     /// Scores the model as it is now, removes the `count` lowest-scoring units and updates the
     /// head counts (renaming `llama` to `deci` once layers differ).
-    private func pruneRound(_ model: inout ModelView, count: Int, uniform: Bool, random: inout SplitMix64,
+    private func pruneRound(_ model: inout ModelView, count: Int, uniform: Bool, random: inout SeededGenerator,
                             product: DenseProduct, context: PassContext) throws
         -> (bytesBefore: Int, bytesAfter: Int, parametersRemoved: Int) {
         let hyper = try ModelHyperParameters(metadata: model.metadata, source: model.source.location)
@@ -263,7 +263,7 @@ public struct HeadPruningPass: ModelPass {
 
     /// One score per query head and, where the method measures groups as a whole, per KV group.
     private func headScores(_ model: ModelView, hyper: ModelHyperParameters, statistics: [HeadStatistics]?,
-                            random: inout SplitMix64) throws -> (heads: [[Double]], groups: [[Double]?]) {
+                            random: inout SeededGenerator) throws -> (heads: [[Double]], groups: [[Double]?]) {
         var heads: [[Double]] = [], groups: [[Double]?] = []
         for layer in 0 ..< hyper.layerCount {
             let count = hyper.headCounts[layer], kvCount = hyper.keyValueHeadCounts[layer]
@@ -386,22 +386,4 @@ public struct HeadPruningPass: ModelPass {
         }
         return (before, after, removed)
     }
-}
-
-/// A small seeded generator, so `--prune-method random --seed N` removes the same heads everywhere.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "quant-benchmark", targets: ["QuantBenchmark"]),
         .executable(name: "inference-benchmark", targets: ["InferenceBenchmark"]),
         .library(name: "GGUFKit", targets: ["Conversion"]),
+        .executable(name: "ggufkit-fuzz", targets: ["FuzzDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,7 +19,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "CCPUFeatures"),
-        .target(name: "FileSupport"),
+        .target(name: "CCleanupSignals"),
+        .target(name: "FileSupport", dependencies: ["CCleanupSignals"]),
         .target(name: "SafeTensors", dependencies: ["FileSupport"]),
         .target(name: "GGUF", dependencies: ["FileSupport"]),
         .target(name: "CQuantKernels"),
@@ -46,6 +48,10 @@ let package = Package(
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
         .executableTarget(name: "InferenceBenchmark", dependencies: ["Inference"], path: "Benchmarks/InferenceBenchmark"),
 
+        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "GGUF", "Tokenizers", "Models", "ImportanceMatrix"],
+                path: "Fuzz/Targets"),
+        .executableTarget(name: "FuzzDriver", dependencies: ["FuzzTargets"], path: "Fuzz/Driver"),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "FileSupport", "TestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FileSupport", "TestSupport"]),
@@ -64,6 +70,7 @@ let package = Package(
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF", "TestSupport"]),
+        .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import CCleanupSignals
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,7 @@ public final class AtomicOutputFile {
     private var buffer: [UInt8] = []
     private let bufferLimit = 4 << 20
     private var committed = false
+    private var cleanupSlot: Int32 = -1
     /// Bytes written so far, including bytes still buffered.
     public private(set) var bytesWritten: Int = 0
 
@@ -29,12 +31,14 @@ public final class AtomicOutputFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileSupportError.cannotWrite(path: path, reason: "folder \(folder) does not exist")
         }
-        let name = ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0 ... .max)).partial"
+        Self.removeStaleTemporaries(folder: folder, name: url.lastPathComponent)
+        let name = Self.temporaryPrefix(for: url.lastPathComponent) + "\(getpid()).\(UInt32.random(in: 0 ... .max)).partial"
         temporaryPath = URL(fileURLWithPath: folder).appendingPathComponent(name).path
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
             throw FileSupportError.cannotWrite(path: path, reason: systemErrorDescription())
         }
+        cleanupSlot = ggufkit_cleanup_remember(temporaryPath)
         buffer.reserveCapacity(bufferLimit)
     }
 
@@ -95,8 +99,10 @@ public final class AtomicOutputFile {
         guard rename(temporaryPath, finalPath) == 0 else {
             let reason = systemErrorDescription()
             unlink(temporaryPath)
+            ggufkit_cleanup_forget(cleanupSlot)
             throw FileSupportError.cannotRename(from: temporaryPath, to: finalPath, reason: reason)
         }
+        ggufkit_cleanup_forget(cleanupSlot)
         committed = true
     }
 
@@ -104,6 +110,28 @@ public final class AtomicOutputFile {
     public func discard() {
         if fd >= 0 { close(fd); fd = -1 }
         unlink(temporaryPath)
+        ggufkit_cleanup_forget(cleanupSlot)
         committed = true
+    }
+
+    /// Temporary files for `name` are `.<name>.<pid>.<random>.partial`.
+    static func temporaryPrefix(for name: String) -> String {
+        ".\(name)."
+    }
+
+    /// Deletes temporary files for `name` left by processes that no longer run (killed with
+    /// SIGKILL, or by a power cut). A process still running, or one whose id was reused, keeps
+    /// its file: a live process id is never touched.
+    static func removeStaleTemporaries(folder: String, name: String) {
+        let prefix = temporaryPrefix(for: name)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".partial") {
+            let middle = entry.dropFirst(prefix.count).dropLast(".partial".count)
+            let fields = middle.split(separator: ".")
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, UInt32(fields[1]) != nil else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(folder + "/" + entry)
+            }
+        }
     }
 }

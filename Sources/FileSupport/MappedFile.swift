@@ -1,3 +1,4 @@
+import CCleanupSignals
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,6 +13,16 @@ public enum FileSupportError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     case cannotRename(from: String, to: String, reason: String)
     case outOfBounds(path: String, offset: Int, length: Int, fileSize: Int)
+
+    /// The message without the leading path, for errors that already name the file.
+    public var detail: String {
+        switch self {
+        case let .cannotOpen(_, reason): return "cannot open: \(reason)"
+        case let .cannotMap(_, reason): return "cannot memory-map: \(reason)"
+        case let .cannotWrite(_, reason): return "cannot write: \(reason)"
+        case .cannotRename, .outOfBounds: return description
+        }
+    }
 
     public var description: String {
         switch self {
@@ -38,6 +49,7 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let size: Int
     private let base: UnsafeRawPointer?
+    private var signalSlot: Int32 = -1
 
     public init(path: String) throws {
         self.path = path
@@ -61,9 +73,12 @@ public final class MappedFile: @unchecked Sendable {
             throw FileSupportError.cannotMap(path: path, reason: systemErrorDescription())
         }
         base = UnsafeRawPointer(mapped)
+        // A file truncated while mapped raises SIGBUS on access; the handler names it.
+        signalSlot = ggufkit_mapping_remember(mapped, size, path)
     }
 
     deinit {
+        ggufkit_mapping_forget(signalSlot)
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileSupport
 import Foundation
 
 @main
@@ -14,6 +15,7 @@ struct GGUFKit: ParsableCommand {
     /// Errors from the toolkit print as one line and exit 1; usage errors keep
     /// ArgumentParser's help text and its exit code (64).
     static func main() {
+        ProcessCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -8,6 +8,8 @@
 # ggml's code stays in the work folder; only the generated files go into the repo.
 #
 # usage: scripts/make-quant-goldens.sh [OUTPUT_DIR]
+#        scripts/make-quant-goldens.sh --driver-only   (build the driver, print its path, write nothing
+#                                                       else; the tests' ggml cross-check runs it)
 # env:   GGUFKIT_GOLDEN_WORK  work folder (default ~/.cache/ggufkit-fixtures/quant-goldens)
 #        LLAMA_CPP_SDIST      an already downloaded llama_cpp_python-0.3.36.tar.gz
 #        PYTHON               python with numpy and gguf==0.19.0 (default python3)
@@ -17,6 +19,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 version=0.3.36
 work=${GGUFKIT_GOLDEN_WORK:-$HOME/.cache/ggufkit-fixtures/quant-goldens}
+driver_only=0
+if [ "${1:-}" = --driver-only ]; then driver_only=1; shift; fi
 out=${1:-$root/Tests/QuantizationTests/Golden}
 python=${PYTHON:-python3}
 cc=${CC:-cc}
@@ -56,6 +60,7 @@ ggml=$src/ggml
 cflags=(-O3 -DNDEBUG -std=gnu11 -ffp-contract=off)
 "$cc" "${cflags[@]}" -D_GNU_SOURCE -I"$ggml/src" -I"$ggml/include" -c "$ggml/src/ggml-quants.c" -o "$work/ggml-quants.o"
 "$cc" "${cflags[@]}" -I"$ggml/include" "$root/scripts/golden/quantdriver.c" "$work/ggml-quants.o" -lm -o "$work/quantdriver"
+if [ "$driver_only" = 1 ]; then echo "$work/quantdriver"; exit 0; fi
 
 "$python" "$root/scripts/golden/make_goldens.py" --driver "$work/quantdriver" --out "$out"
 echo "wrote $out" >&2

@@ -81,7 +81,7 @@ final class OutputFolder {
             try file.write(bytes)
             try file.commit()
         } catch {
-            throw ExportError.cannotWrite(path: path, reason: "\(error)")
+            throw ExportError.cannotWrite(path: path, reason: FileSupportError.detail(of: error))
         }
     }
 

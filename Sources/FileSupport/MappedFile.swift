@@ -14,6 +14,12 @@ public enum FileSupportError: Error, CustomStringConvertible, Equatable {
     case cannotRename(from: String, to: String, reason: String)
     case outOfBounds(path: String, offset: Int, length: Int, fileSize: Int)
 
+    /// `error`'s message without the leading path when it is a ``FileSupportError``, for errors
+    /// that wrap it and name the file themselves.
+    public static func detail(of error: any Error) -> String {
+        (error as? FileSupportError)?.detail ?? "\(error)"
+    }
+
     /// The message without the leading path, for errors that already name the file.
     public var detail: String {
         switch self {

@@ -31,7 +31,7 @@ public final class GGUFFile: @unchecked Sendable {
         do {
             mapping = try MappedFile(path: path)
         } catch {
-            throw GGUFError.fileSystem(path: path, reason: "\(error)")
+            throw GGUFError.fileSystem(path: path, reason: FileSupportError.detail(of: error))
         }
         var decoder = GGUFDecoder(bytes: mapping.bytes, path: path)
 

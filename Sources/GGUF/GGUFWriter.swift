@@ -60,7 +60,7 @@ public final class GGUFWriter {
             try file.writeZeros(dataStart - headerBytes)
             output = file
         } catch {
-            throw GGUFError.fileSystem(path: path, reason: Self.reason(error))
+            throw GGUFError.fileSystem(path: path, reason: FileSupportError.detail(of: error))
         }
     }
 
@@ -168,13 +168,8 @@ public final class GGUFWriter {
         do {
             try body(output)
         } catch {
-            throw fail(.fileSystem(path: path, reason: Self.reason(error)))
+            throw fail(.fileSystem(path: path, reason: FileSupportError.detail(of: error)))
         }
-    }
-
-    /// The error's message without the output path, which ``GGUFError/fileSystem(path:reason:)`` adds.
-    private static func reason(_ error: any Error) -> String {
-        (error as? FileSupportError)?.detail ?? "\(error)"
     }
 
     /// Validates descriptors and assigns each tensor an aligned offset in the data section.

@@ -1,3 +1,4 @@
+import FileSupport
 import GGUF
 
 extension ImportanceMatrix {
@@ -47,7 +48,7 @@ extension ImportanceMatrix {
         } catch let error as GGUFError {
             throw .container(error)
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw .cannotWrite(path: path, reason: FileSupportError.detail(of: error))
         }
     }
 

@@ -56,27 +56,27 @@ public struct SafeTensorsWriter {
         do {
             output = try AtomicOutputFile(path: path)
         } catch {
-            throw SafeTensorsError.cannotWrite(path: path, reason: String(describing: error))
+            throw SafeTensorsError.cannotWrite(path: path, reason: FileSupportError.detail(of: error))
         }
         do {
             var length = UInt64(header.count).littleEndian
             try withUnsafeBytes(of: &length) { try output.write($0) }
             try output.write(header)
         } catch {
-            throw SafeTensorsError.cannotWrite(path: path, reason: String(describing: error))
+            throw SafeTensorsError.cannotWrite(path: path, reason: FileSupportError.detail(of: error))
         }
         for (tensor, size) in zip(pending, sizes) {
             switch tensor.source {
             case let .bytes(bytes):
                 do { try output.write(bytes) } catch {
-                    throw SafeTensorsError.cannotWrite(path: path, reason: String(describing: error))
+                    throw SafeTensorsError.cannotWrite(path: path, reason: FileSupportError.detail(of: error))
                 }
             case let .producer(_, producer):
                 try run(producer, expecting: size, tensor: tensor.name, into: output, path: path)
             }
         }
         do { try output.commit() } catch {
-            throw SafeTensorsError.cannotWrite(path: path, reason: String(describing: error))
+            throw SafeTensorsError.cannotWrite(path: path, reason: FileSupportError.detail(of: error))
         }
     }
 
@@ -90,7 +90,7 @@ public struct SafeTensorsWriter {
             }
             emitted += piece.count
             do { try output.write(piece) } catch {
-                throw SafeTensorsError.cannotWrite(path: path, reason: String(describing: error))
+                throw SafeTensorsError.cannotWrite(path: path, reason: FileSupportError.detail(of: error))
             }
         }
         guard emitted == size else {

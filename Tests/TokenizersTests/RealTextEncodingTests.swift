@@ -12,9 +12,10 @@ struct RealTextEncodingTests {
     static let hasText = fileExists(SharedText.wiki) && fileExists(SharedText.tinyStories)
     static let hasTokenizers = Python.canImport("tokenizers")
     static let hasSentencePiece = Python.canImport("sentencepiece")
-    /// GGUF files written by the conversion tests or by hand; compared when present.
-    static let smolGGUF = ProcessInfo.processInfo.environment["GGUFKIT_SMOL_GGUF"] ?? "/tmp/out/smol-f16.gguf"
-    static let storiesGGUF = ProcessInfo.processInfo.environment["GGUFKIT_STORIES_GGUF"] ?? "/tmp/out/stories-f16.gguf"
+    /// Our F16 conversions of SmolLM2 and stories260K, which `.ci/run` writes to the fixtures folder.
+    static let smolGGUF = ProcessInfo.processInfo.environment["GGUFKIT_SMOL_GGUF"] ?? TestAssets.fixtures + "/smollm2-f16.gguf"
+    static let storiesGGUF = ProcessInfo.processInfo.environment["GGUFKIT_STORIES_GGUF"]
+        ?? TestAssets.fixtures + "/stories260K-f16.gguf"
 
     /// The texts compared: 20 KB of WikiText-2, the TinyStories sample and the tricky
     /// strings of the golden file.
@@ -99,12 +100,12 @@ struct RealTextEncodingTests {
     }
 
     @Test("llama.cpp's tokenizer gives the same ids on the full WikiText-2 test file and TinyStories",
-          .enabled(if: LlamaReference.isAvailable, "needs scripts/build-llama-tokenize-ref.sh to have been run"),
+          .enabled(ifAvailable: LlamaReference.isAvailable, "needs scripts/build-llama-tokenize-ref.sh to have been run"),
           .enabled(ifAvailable: hasText, "needs ../shared/text (set GGUFKIT_SHARED)"),
-          .enabled(if: fileExists(smolGGUF) || fileExists(storiesGGUF),
-                   "needs /tmp/out/smol-f16.gguf or stories-f16.gguf (or GGUFKIT_SMOL_GGUF / GGUFKIT_STORIES_GGUF)"),
-          arguments: [smolGGUF, storiesGGUF].filter(fileExists))
+          arguments: [smolGGUF, storiesGGUF])
     func againstLlamaCpp(model: String) throws {
+        guard References.locate(fileExists(model) ? model : nil,
+                                "\(model) (written by .ci/run with ggufkit convert --type f16)") != nil else { return }
         let tokenizer = try TokenizerFactory.make(metadata: GGUFFile(path: model).metadata)
         let wiki = try String(contentsOfFile: SharedText.wiki, encoding: .utf8)
         let stories = try String(contentsOfFile: SharedText.tinyStories, encoding: .utf8)

@@ -83,13 +83,19 @@ static void put_number(uint64_t value) {
     put(digits + at);
 }
 
-static void on_stop(int signal_number) {
+/// Deletes the temporary files, then lets the signal take its default course (ending the process
+/// with the signal's status, so a shell sees 128 + n).
+static void clean_up_and_resignal(int signal_number) {
     ggufkit_cleanup_run();
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = SIG_DFL;
     sigaction(signal_number, &action, NULL);
     raise(signal_number);
+}
+
+static void on_stop(int signal_number) {
+    clean_up_and_resignal(signal_number);
 }
 
 static void on_bus_error(int signal_number, siginfo_t *info, void *context) {
@@ -109,12 +115,7 @@ static void on_bus_error(int signal_number, siginfo_t *info, void *context) {
         }
     }
     // Not one of our input mappings: a real fault. Clean up, then crash as usual.
-    ggufkit_cleanup_run();
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
-    sigaction(signal_number, &action, NULL);
-    raise(signal_number);
+    clean_up_and_resignal(signal_number);
 }
 
 void ggufkit_cleanup_install(void) {

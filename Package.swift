@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -40,7 +41,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
-            "ImportanceMatrix", "FileSupport",
+            "ImportanceMatrix", "FileSupport", "Calibration",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),

@@ -41,35 +41,17 @@ struct CompareCommand: ParsableCommand {
         let base = try LoadedModel.open(original, threads: common.threads)
         let tokens = try base.tokenize(textFile: scoring.file)
         let comparison = ModelComparison(runner: scoring.runner(bos: base.chunkBOS))
-        let chunks = comparison.runner.chunkCount(tokens: tokens.count)
-        let digest = tokenDigest(tokens, context: scoring.context, chunks: chunks)
-
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("ggufkit-base-\(UUID().uuidString).klp").path
         let cachePath = baseCache ?? temporary
         defer { if baseCache == nil { try? FileManager.default.removeItem(atPath: temporary) } }
-        var header: LogProbCacheHeader?
         let fingerprint = baseCache == nil ? nil : try ModelFingerprint.of(path: original)
-        if let baseCache, FileManager.default.fileExists(atPath: baseCache),
-           let cached = try? LogProbCacheReader(path: baseCache).header {
-            if cached.tokenDigest == digest, cached.vocabSize == base.model.vocabSize,
-               cached.modelFingerprint == fingerprint {
-                common.log("reusing the original's log-probabilities from \(baseCache)")
-                header = cached
-            } else {
-                // Same path, different model or text: scoring again is the only safe answer.
-                common.log("\(baseCache) was made from another model, text or context; scoring the original again")
-            }
-        }
-        if header == nil {
-            common.log("scoring the original \(original) (\(chunks) chunks of \(scoring.context))")
-            header = try comparison.scoreBase(model: base.model, tokens: tokens, modelPath: original,
-                                              textPath: scoring.file, cachePath: cachePath, modelFingerprint: fingerprint)
-            if baseCache != nil { common.log("saved the original's log-probabilities to \(cachePath)") }
-        }
-        let reader = try LogProbCacheReader(path: cachePath)
+        let originalScores = try OriginalLogProbs.prepare(original: base, tokens: tokens, textName: scoring.file,
+                                                          comparison: comparison, cachePath: cachePath,
+                                                          fingerprint: fingerprint, log: common.log)
+        let reader = originalScores.reader
         let classes = byClass ? Self.classifier(tokens: tokens, tokenizer: base.tokenizer) : nil
-        let baseHeader = header!
+        let baseHeader = originalScores.header
         var rows = [ComparisonRow(name: original, report: CandidateReport(
             path: original, fileBytes: base.fileBytes, bitsPerWeight: base.bitsPerWeight,
             perplexity: baseHeader.perplexity, perplexityError: baseHeader.perplexityError, deltaPerplexity: 0,

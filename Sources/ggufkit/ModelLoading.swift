@@ -54,7 +54,12 @@ struct LoadedModel {
         guard let data = FileManager.default.contents(atPath: textFile) else {
             throw EvaluationError.invalidOption("\(textFile): cannot read")
         }
-        return try tokenizer.encode(String(decoding: data, as: UTF8.self), addSpecial: true, parseSpecial: false)
+        return try tokenize(text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// ``tokenize(textFile:)`` for text already in memory (the built-in validation text).
+    func tokenize(text: String) throws -> [Int32] {
+        try tokenizer.encode(text, addSpecial: true, parseSpecial: false)
     }
 
     /// The BOS token each perplexity chunk starts with, when the model adds one.

@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "CCalibrationData"),
         .target(name: "Calibration", dependencies: ["FileSupport", "CCalibrationData"]),
         .target(name: "ImportanceMatrix", dependencies: ["GGUF", "FileSupport"]),
+        .target(name: "Batch", dependencies: ["FileSupport", "Evaluation", .product(name: "Yams", package: "Yams")]),
         .target(name: "Export", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
@@ -41,7 +42,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
-            "ImportanceMatrix", "FileSupport", "Calibration",
+            "ImportanceMatrix", "FileSupport", "Calibration", "Batch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF", "TestSupport"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "FileSupport", "TestSupport"]),
         .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF", "TestSupport"]),
     ]
 )

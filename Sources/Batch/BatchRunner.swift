@@ -201,9 +201,26 @@ public final class BatchRunner {
             where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
             let owner = name.dropFirst(prefix.count).split(separator: ".").first.flatMap { pid_t($0) }
             guard let owner else { continue }
-            let gone = pid.map { $0 == owner } ?? (kill(owner, 0) != 0 && errno == ESRCH)
+            let gone = pid.map { $0 == owner } ?? !Self.isWriter(owner)
             if gone { unlink((directory as NSString).appendingPathComponent(name)) }
         }
+    }
+
+    /// Whether `pid` is a live ggufkit process that may still be writing. A killed job can linger as
+    /// a zombie where nothing reaps orphans (PID 1 of a container), and its pid can be reused by an
+    /// unrelated program; neither is a writer.
+    static func isWriter(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        #if os(Linux)
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].split(separator: " ").first == "Z" {
+            return false
+        }
+        let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: command, as: UTF8.self).contains("ggufkit")
+        #else
+        return true
+        #endif
     }
 
     private func evaluate(_ records: inout [[String: Any]], jobs: [BatchJob], evaluation: BatchManifest.Evaluation,
@@ -232,7 +249,9 @@ public final class BatchRunner {
                "-t", "\(settings.threads)"]
         settings.say("\(model.name): evaluating \(pending.count) file(s) on \(textName)")
         let logPath = "\(state)/logs/\(model.name)__evaluate.log"
+        removeStalePartials(of: cache, pid: nil)
         let result = try children.run(arguments, directory: folder, logPath: logPath)
+        removeStalePartials(of: cache, pid: result.pid)
         guard result.exitStatus == 0,
               let document = try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
               let candidates = document["candidates"] as? [[String: Any]], candidates.count == pending.count else {

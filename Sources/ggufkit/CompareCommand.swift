@@ -1,5 +1,6 @@
 import ArgumentParser
 import Evaluation
+import FileSupport
 import Foundation
 import Tokenizers
 
@@ -28,6 +29,14 @@ struct CompareCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Also report KLD, top-1 and the log-probability change per class of the predicted token (CJK characters, punctuation, digits, whitespace, code symbols, other).")
     var byClass = false
+
+    @Option(name: .long, help: ArgumentHelp("Also draw the charts (size against ΔPPL and KLD, tokens/s) into this SVG file.",
+                                            valueName: "file"))
+    var svg: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write one self-contained HTML page with the table and the charts.",
+                                            valueName: "file"))
+    var html: String?
 
     @OptionGroup var common: CommonOptions
 
@@ -65,7 +74,15 @@ struct CompareCommand: ParsableCommand {
                                                        bitsPerWeight: loaded.bitsPerWeight, classes: classes)
             var weighted = report
             weighted.importanceMatrix = loaded.importanceMatrix
+            weighted.fileType = loaded.fileType
             rows.append(ComparisonRow(name: candidate, report: weighted))
+        }
+        let caption = "\(scoring.file): \(baseHeader.chunks) chunks of \(scoring.context) tokens; KL divergence and top-1 agreement against \(original)"
+        if let svg {
+            try Self.write(ComparisonCharts.svg(rows, title: "ggufkit compare"), to: svg)
+        }
+        if let html {
+            try Self.write(ComparisonCharts.html(rows, title: "ggufkit compare", caption: caption), to: html)
         }
         if json {
             let encoder = JSONEncoder()
@@ -81,6 +98,13 @@ struct CompareCommand: ParsableCommand {
                 if let byClass = row.report.byClass { print("\n" + ClassTable.text(byClass, candidate: row.name)) }
             }
         }
+    }
+
+    /// Writes a report file whole or not at all.
+    static func write(_ text: String, to path: String) throws {
+        let file = try AtomicOutputFile(path: URL(fileURLWithPath: path).standardizedFileURL.path)
+        try file.write(Array(text.utf8))
+        try file.commit()
     }
 
     /// Every position's class, worked out once from the original's tokens of the text.

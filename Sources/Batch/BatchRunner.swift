@@ -164,7 +164,8 @@ public final class BatchRunner {
             record["validation"] = report["validation"]
         }
         guard result.exitStatus == 0 else {
-            record["status"] = "failed"
+            // A job stopped by the batch's own Ctrl-C or SIGTERM did not fail: the next run makes it.
+            record["status"] = result.signal != nil && children.interruption != nil ? "interrupted" : "failed"
             record["error"] = failure(result, logPath: logPath)
             return record
         }

@@ -113,3 +113,18 @@ const unsigned char *ggufkit_calibration_file_bytes(size_t index, size_t *length
     *length = files[index].length;
     return files[index].bytes;
 }
+
+// The validation text lives in a subfolder so that neither this list nor a corpus loaded from
+// calibration/ (folders are not read recursively) can take it for calibration.
+static const unsigned char validation_text[] = {
+#embed "../../calibration/validation/en-loc-electronic-texts.txt"
+};
+
+const char *ggufkit_validation_text_name(void) {
+    return "en-loc-electronic-texts.txt";
+}
+
+const unsigned char *ggufkit_validation_text_bytes(size_t *length) {
+    *length = sizeof validation_text;
+    return validation_text;
+}

@@ -19,6 +19,8 @@ public struct CandidateReport: Sendable, Codable {
     public var importanceMatrix: String?
     /// The same figures per class of the predicted token, when asked for.
     public var byClass: [ClassReport]?
+    /// The file's type as llama-quantize names it (`Q4_K_M`), when the file says.
+    public var fileType: String?
 
     public init(path: String, fileBytes: Int, bitsPerWeight: Double?, perplexity: Double, perplexityError: Double,
                 deltaPerplexity: Double, meanKLDivergence: Double, klDivergenceP99: Double, topTokenAgreement: Double,
@@ -40,7 +42,7 @@ public struct CandidateReport: Sendable, Codable {
         case perplexityError = "perplexity_error", deltaPerplexity = "delta_perplexity"
         case meanKLDivergence = "kl_divergence_mean", klDivergenceP99 = "kl_divergence_p99"
         case topTokenAgreement = "top1_agreement", tokensPerSecond = "tokens_per_second"
-        case byClass = "by_class"
+        case byClass = "by_class", fileType = "file_type"
     }
 }
 

@@ -31,7 +31,7 @@ public final class AtomicOutputFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileSupportError.cannotWrite(path: path, reason: "folder \(folder) does not exist")
         }
-        Self.removeStaleTemporaries(folder: folder, name: url.lastPathComponent)
+        Self.removeStaleTemporaries(of: path)
         let name = Self.temporaryPrefix(for: url.lastPathComponent) + "\(getpid()).\(UInt32.random(in: 0 ... .max)).partial"
         temporaryPath = URL(fileURLWithPath: folder).appendingPathComponent(name).path
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
@@ -119,19 +119,37 @@ public final class AtomicOutputFile {
         ".\(name)."
     }
 
-    /// Deletes temporary files for `name` left by processes that no longer run (killed with
-    /// SIGKILL, or by a power cut). A process still running, or one whose id was reused, keeps
-    /// its file: a live process id is never touched.
-    static func removeStaleTemporaries(folder: String, name: String) {
-        let prefix = temporaryPrefix(for: name)
+    /// Deletes the temporary files for the output `path` left by processes that no longer run
+    /// (killed with SIGKILL, or by a power cut). A live writer's file is never touched.
+    public static func removeStaleTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = temporaryPrefix(for: url.lastPathComponent)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".partial") {
             let middle = entry.dropFirst(prefix.count).dropLast(".partial".count)
             let fields = middle.split(separator: ".")
             guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, UInt32(fields[1]) != nil else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
+            if !mayBeWriting(pid) {
                 unlink(folder + "/" + entry)
             }
         }
+    }
+
+    /// Whether process `pid` may still be writing a temporary file of ours. A killed process can
+    /// linger as a zombie where nothing reaps orphans (PID 1 of a container), and its id can be
+    /// reused by an unrelated program; neither is a writer.
+    static func mayBeWriting(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        #if os(Linux)
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].split(separator: " ").first == "Z" {
+            return false
+        }
+        let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: command, as: UTF8.self).contains("ggufkit")
+        #else
+        return true
+        #endif
     }
 }

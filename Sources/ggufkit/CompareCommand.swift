@@ -1,5 +1,6 @@
 import ArgumentParser
 import Evaluation
+import FileSupport
 import Foundation
 import Tokenizers
 
@@ -29,6 +30,14 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .long, help: "Also report KLD, top-1 and the log-probability change per class of the predicted token (CJK characters, punctuation, digits, whitespace, code symbols, other).")
     var byClass = false
 
+    @Option(name: .long, help: ArgumentHelp("Also draw the charts (size against ΔPPL and KLD, tokens/s) into this SVG file.",
+                                            valueName: "file"))
+    var svg: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write one self-contained HTML page with the table and the charts.",
+                                            valueName: "file"))
+    var html: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -41,35 +50,17 @@ struct CompareCommand: ParsableCommand {
         let base = try LoadedModel.open(original, threads: common.threads)
         let tokens = try base.tokenize(textFile: scoring.file)
         let comparison = ModelComparison(runner: scoring.runner(bos: base.chunkBOS))
-        let chunks = comparison.runner.chunkCount(tokens: tokens.count)
-        let digest = tokenDigest(tokens, context: scoring.context, chunks: chunks)
-
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("ggufkit-base-\(UUID().uuidString).klp").path
         let cachePath = baseCache ?? temporary
         defer { if baseCache == nil { try? FileManager.default.removeItem(atPath: temporary) } }
-        var header: LogProbCacheHeader?
         let fingerprint = baseCache == nil ? nil : try ModelFingerprint.of(path: original)
-        if let baseCache, FileManager.default.fileExists(atPath: baseCache),
-           let cached = try? LogProbCacheReader(path: baseCache).header {
-            if cached.tokenDigest == digest, cached.vocabSize == base.model.vocabSize,
-               cached.modelFingerprint == fingerprint {
-                common.log("reusing the original's log-probabilities from \(baseCache)")
-                header = cached
-            } else {
-                // Same path, different model or text: scoring again is the only safe answer.
-                common.log("\(baseCache) was made from another model, text or context; scoring the original again")
-            }
-        }
-        if header == nil {
-            common.log("scoring the original \(original) (\(chunks) chunks of \(scoring.context))")
-            header = try comparison.scoreBase(model: base.model, tokens: tokens, modelPath: original,
-                                              textPath: scoring.file, cachePath: cachePath, modelFingerprint: fingerprint)
-            if baseCache != nil { common.log("saved the original's log-probabilities to \(cachePath)") }
-        }
-        let reader = try LogProbCacheReader(path: cachePath)
+        let originalScores = try OriginalLogProbs.prepare(original: base, tokens: tokens, textName: scoring.file,
+                                                          comparison: comparison, cachePath: cachePath,
+                                                          fingerprint: fingerprint, log: common.log)
+        let reader = originalScores.reader
         let classes = byClass ? Self.classifier(tokens: tokens, tokenizer: base.tokenizer) : nil
-        let baseHeader = header!
+        let baseHeader = originalScores.header
         var rows = [ComparisonRow(name: original, report: CandidateReport(
             path: original, fileBytes: base.fileBytes, bitsPerWeight: base.bitsPerWeight,
             perplexity: baseHeader.perplexity, perplexityError: baseHeader.perplexityError, deltaPerplexity: 0,
@@ -83,7 +74,15 @@ struct CompareCommand: ParsableCommand {
                                                        bitsPerWeight: loaded.bitsPerWeight, classes: classes)
             var weighted = report
             weighted.importanceMatrix = loaded.importanceMatrix
+            weighted.fileType = loaded.fileType
             rows.append(ComparisonRow(name: candidate, report: weighted))
+        }
+        let caption = "\(scoring.file): \(baseHeader.chunks) chunks of \(scoring.context) tokens; KL divergence and top-1 agreement against \(original)"
+        if let svg {
+            try Self.write(ComparisonCharts.svg(rows, title: "ggufkit compare"), to: svg)
+        }
+        if let html {
+            try Self.write(ComparisonCharts.html(rows, title: "ggufkit compare", caption: caption), to: html)
         }
         if json {
             let encoder = JSONEncoder()
@@ -99,6 +98,13 @@ struct CompareCommand: ParsableCommand {
                 if let byClass = row.report.byClass { print("\n" + ClassTable.text(byClass, candidate: row.name)) }
             }
         }
+    }
+
+    /// Writes a report file whole or not at all.
+    static func write(_ text: String, to path: String) throws {
+        let file = try AtomicOutputFile(path: URL(fileURLWithPath: path).standardizedFileURL.path)
+        try file.write(Array(text.utf8))
+        try file.commit()
     }
 
     /// Every position's class, worked out once from the original's tokens of the text.

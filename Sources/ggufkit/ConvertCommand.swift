@@ -25,6 +25,11 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var quantization: QuantizationOptions
     @OptionGroup var importance: PassOptions
+    @OptionGroup var validation: ValidationOptions
+
+    @Flag(name: .long, help: "Print the summary (and validation figures) as JSON on stdout.")
+    var json = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -47,7 +52,6 @@ struct ConvertCommand: ParsableCommand {
         let reporter = ProgressReporter(quiet: common.quiet)
         options.progress = { reporter.update($0) }
         let summary = try Converter.convert(options, passes: try importance.passes(selection: options.importanceSelection))
-        if common.verbose { SummaryPrinter.table(summary, log: common.log) }
-        if !common.quiet { print(SummaryPrinter.line(summary)) }
+        try ConversionFinish.finish(summary, original: modelDirectory, validation: validation, json: json, common: common)
     }
 }

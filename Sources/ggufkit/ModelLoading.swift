@@ -17,6 +17,8 @@ struct LoadedModel {
     var bitsPerWeight: Double?
     /// What the file says it was importance-weighted with, if anything.
     var importanceMatrix: String?
+    /// `general.file_type` by llama-quantize's name (`Q4_K_M`), for a GGUF file that has one.
+    var fileType: String?
 
     /// Opens a GGUF file or a Hugging Face folder.
     static func open(_ path: String, threads: Int) throws -> LoadedModel {
@@ -46,7 +48,9 @@ struct LoadedModel {
                            tokenizer: try TokenizerFactory.make(metadata: file.metadata),
                            fileBytes: file.fileSize,
                            bitsPerWeight: params > 0 ? Double(bytes * 8) / Double(params) : nil,
-                           importanceMatrix: imatrix)
+                           importanceMatrix: imatrix,
+                           fileType: file.metadata[GGUFKey.fileType]?.intValue
+                               .flatMap { LlamaFileType(rawValue: UInt32(clamping: $0)) }?.name)
     }
 
     /// The text's tokens as llama-perplexity makes them: special tokens added, special text not parsed.
@@ -54,7 +58,12 @@ struct LoadedModel {
         guard let data = FileManager.default.contents(atPath: textFile) else {
             throw EvaluationError.invalidOption("\(textFile): cannot read")
         }
-        return try tokenizer.encode(String(decoding: data, as: UTF8.self), addSpecial: true, parseSpecial: false)
+        return try tokenize(text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// ``tokenize(textFile:)`` for text already in memory (the built-in validation text).
+    func tokenize(text: String) throws -> [Int32] {
+        try tokenizer.encode(text, addSpecial: true, parseSpecial: false)
     }
 
     /// The BOS token each perplexity chunk starts with, when the model adds one.

@@ -74,3 +74,23 @@ struct BuiltInCorpusTests {
         #expect(Set(four.map { domain(of: $0.source) }) == Set(Self.domains))
     }
 }
+
+@Suite("The built-in validation text")
+struct ValidationTextTests {
+    let folder = TestAssets.packageRoot.appendingPathComponent("calibration").path
+
+    @Test("the binary holds calibration/validation's text, byte for byte, and no corpus includes it")
+    func apartFromCorpus() throws {
+        let text = try ValidationText.builtIn
+        let path = folder + "/validation/" + text.name
+        let onDisk = try #require(FileManager.default.contents(atPath: path))
+        #expect(text.text.utf8.elementsEqual(onDisk), "\(text.name) differs from \(path)")
+        #expect(text.text.utf8.count > 30_000)
+        let corpora = [try CalibrationCorpus.default, try CalibrationCorpus.load(path: folder)]
+        for corpus in corpora {
+            #expect(!corpus.documents.contains { $0.name == text.name }, "\(corpus.origin)")
+            let firstParagraph = String(text.text.split(separator: "\n").dropFirst().first ?? "")
+            #expect(!corpus.documents.contains { $0.text.contains(firstParagraph) }, "\(corpus.origin)")
+        }
+    }
+}

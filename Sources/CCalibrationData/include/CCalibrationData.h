@@ -13,4 +13,11 @@ const char *ggufkit_calibration_file_name(size_t index);
 /// or NULL (and 0) when `index` is out of range.
 const unsigned char *ggufkit_calibration_file_bytes(size_t index, size_t *length);
 
+/// The name of the built-in validation text (calibration/validation/*.txt), which `--validate` scores
+/// on by default. It is kept apart from the calibration files: the corpus never includes it.
+const char *ggufkit_validation_text_name(void);
+
+/// The bytes of the built-in validation text (UTF-8, not NUL-terminated), their count in `*length`.
+const unsigned char *ggufkit_validation_text_bytes(size_t *length);
+
 #endif

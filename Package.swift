@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
         .executableTarget(name: "InferenceBenchmark", dependencies: ["Inference"], path: "Benchmarks/InferenceBenchmark"),
 
-        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "GGUF", "Tokenizers", "Models", "ImportanceMatrix"],
+        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "GGUF", "Tokenizers", "Models", "ImportanceMatrix", "Batch"],
                 path: "Fuzz/Targets"),
         .executableTarget(name: "FuzzDriver", dependencies: ["FuzzTargets"], path: "Fuzz/Driver"),
 

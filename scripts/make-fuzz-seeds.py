@@ -182,7 +182,33 @@ def config_seeds():
     put("config-json", "seed-pruned-llama.json", json.dumps(pruned, indent=2))
 
 
+def manifest_seeds():
+    put("batch-manifest", "seed-full.yaml", """output_dir: out
+name: "{model}.{output}.gguf"
+models:
+  - path: /models/SmolLM2
+    name: smol
+  - /models/base.gguf
+  - path: /models/other
+outputs:
+  - type: q8_0
+  - type: q4_k_m
+    name: q4-imatrix
+    imatrix: true
+    keep: ["attn_v=q8_0", "ffn_down=q6_k"]
+    pure: false
+    leave-output-tensor: true
+    max-kld: 0.05
+  - type: iq4_xs
+    prune-heads: 0.25
+calibration: {chunks: 8, context: 128}
+evaluate: {text: wiki.txt, chunks: 2}
+""")
+    put("batch-manifest", "seed-small.yaml", "models: [a.gguf]\noutputs: [{type: f16}]\n")
+
+
 safetensors_seeds()
+manifest_seeds()
 gguf_seeds()
 tokenizer_json_seeds()
 sentencepiece_seeds()

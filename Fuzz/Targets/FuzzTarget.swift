@@ -20,6 +20,7 @@ public var fuzzTargets: [any FuzzTarget.Type] { [
     SentencePieceModelTarget.self,
     ConfigJSONTarget.self,
     ImportanceMatrixTarget.self,
+    BatchManifestTarget.self,
 ] }
 
 /// Looks a target up by ``FuzzTarget/name``.

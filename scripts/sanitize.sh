@@ -18,6 +18,8 @@ case $kind in
   *) echo "unknown sanitizer: $kind (address or thread)" >&2; exit 64 ;;
 esac
 export OPENBLAS_NUM_THREADS=1
+# The sanitizer prints its own report; Swift's backtracer would only add minutes to a failure.
+export SWIFT_BACKTRACE=enable=no
 # The command-line tests run the executable from this build, instrumented the same way.
 export GGUFKIT_BINARY=$PWD/.build/$kind/debug/ggufkit
 swift build --build-path ".build/$kind" --sanitize="$kind"

@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import Yams
 
@@ -63,7 +64,7 @@ public struct BatchManifest: Equatable, Sendable {
     static let pathOptions: Set<String> = ["imatrix", "calibration", "validate-text", "validate-cache", "imatrix-out"]
 
     public static func load(path: String) throws(BatchError) -> BatchManifest {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = readWholeFile(atPath: path) else {
             throw .invalidManifest(path: path, line: nil, reason: "cannot read the file")
         }
         let root: Node?

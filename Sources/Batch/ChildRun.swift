@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -115,7 +116,7 @@ public final class ChildRunner: @unchecked Sendable {
         #endif
         return ChildResult(exitStatus: termination == 0 ? (status >> 8) & 0xff : nil,
                            signal: termination == 0 ? nil : termination,
-                           stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
+                           stdout: readWholeFile(atPath: outPath) ?? Data(),
                            seconds: seconds, maxResidentBytes: maxResident, pid: pid)
     }
 }

@@ -56,7 +56,7 @@ public struct JobRecord {
     }
 
     static func load(_ path: String) -> JobRecord? {
-        guard let data = FileManager.default.contents(atPath: path),
+        guard let data = readWholeFile(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         return JobRecord(fields: object)
     }

@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import Models
 import SafeTensors
@@ -65,12 +66,12 @@ public final class HFModelFolder: @unchecked Sendable {
         }
         self.directory = directory
         let configPath = (directory as NSString).appendingPathComponent("config.json")
-        guard let configData = FileManager.default.contents(atPath: configPath) else {
+        guard let configData = readWholeFile(atPath: configPath) else {
             throw ConversionError.missingConfig(path: directory)
         }
         architecture = try ModelRegistry.load(configJSON: configData, path: configPath)
         let generationPath = (directory as NSString).appendingPathComponent("generation_config.json")
-        if let data = FileManager.default.contents(atPath: generationPath) {
+        if let data = readWholeFile(atPath: generationPath) {
             do {
                 generationConfig = try JSONDecoder().decode(GenerationConfig.self, from: data)
             } catch {

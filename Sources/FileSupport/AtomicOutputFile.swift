@@ -146,7 +146,7 @@ public final class AtomicOutputFile {
         if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].split(separator: " ").first == "Z" {
             return false
         }
-        let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        let command = readWholeFile(atPath: "/proc/\(pid)/cmdline") ?? Data()
         return String(decoding: command, as: UTF8.self).contains("ggufkit")
         #else
         return true

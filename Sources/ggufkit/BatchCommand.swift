@@ -1,6 +1,7 @@
 import ArgumentParser
 import Batch
 import Calibration
+import FileSupport
 import Foundation
 
 struct BatchCommand: ParsableCommand {
@@ -109,7 +110,7 @@ struct BatchCommand: ParsableCommand {
         let document = try ValidationText.builtIn
         let path = "\(folder)/\(document.name)"
         let bytes = Data(document.text.utf8)
-        if FileManager.default.contents(atPath: path) != bytes {
+        if readWholeFile(atPath: path) != bytes {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
         }

@@ -1,4 +1,5 @@
 import Evaluation
+import FileSupport
 import Foundation
 import GGUF
 import Inference
@@ -55,7 +56,7 @@ struct LoadedModel {
 
     /// The text's tokens as llama-perplexity makes them: special tokens added, special text not parsed.
     func tokenize(textFile: String) throws -> [Int32] {
-        guard let data = FileManager.default.contents(atPath: textFile) else {
+        guard let data = readWholeFile(atPath: textFile) else {
             throw EvaluationError.invalidOption("\(textFile): cannot read")
         }
         return try tokenize(text: String(decoding: data, as: UTF8.self))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileSupport
 import Foundation
 import GGUF
 import Tokenizers
@@ -65,7 +66,7 @@ struct TokenizeCommand: ParsableCommand {
     private func readText() throws -> [UInt8] {
         if let prompt { return Array(prompt.utf8) }
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = readWholeFile(atPath: file) else {
                 throw TokenizersError.cannotRead(path: file, reason: "no such file, or not readable")
             }
             return Array(data)

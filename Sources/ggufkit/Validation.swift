@@ -1,5 +1,6 @@
 import Calibration
 import Evaluation
+import FileSupport
 import Foundation
 
 /// How a written file compares with its source on the validation text, and whether it passed
@@ -48,7 +49,7 @@ enum Validator {
         let text: String
         let textName: String
         if let path = options.validateText {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = readWholeFile(atPath: path) else {
                 throw EvaluationError.invalidOption("\(path): cannot read the validation text")
             }
             text = String(decoding: data, as: UTF8.self)

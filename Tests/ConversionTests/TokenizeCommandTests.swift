@@ -109,7 +109,8 @@ struct TokenizeCommandTests {
             model = scratch.file("m.gguf")
         }
         for (text, extra) in [("hello world abc", []), ("<s>zz ab</s> quiet", []), ("hello world", ["--no-bos"]),
-                              ("<s>zz abc", ["--no-parse-special"])] {
+                              ("<s>zz abc", ["--no-parse-special"]),
+                              ("two\nlines ab\n", [])] {
             let reference = try Self.ids(try CLI.run(["tokenize", model, "-p", text, "--ids"] + extra))
             #expect(reference.count >= 3, "\(text)")
             let stdin = try ChildProcess.run(try #require(CLI.binary), ["tokenize", model, "--stdin", "--ids"] + extra,

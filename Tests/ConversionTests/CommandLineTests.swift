@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite("ggufkit command line", .enabled(if: CLI.binary != nil, CLI.skipReason))
 struct CommandLineTests {
-    @Test("convert: exit 0, a summary line on stdout, a readable GGUF")
+    @Test("convert: exit 0, a summary line on stdout with parameters, bytes and bits per weight, a readable GGUF")
     func convertSucceeds() throws {
         let scratch = try TemporaryDirectory()
         try TinyModel.llama.write(to: scratch.file("m"))
@@ -15,6 +15,14 @@ struct CommandLineTests {
         #expect(result.stdout.hasPrefix("wrote \(scratch.file("m.gguf")): BF16, \(TinyModel.llama.specs.count) tensors"))
         let file = try GGUFFile(path: scratch.file("m.gguf"))
         #expect(file.metadata["general.file_type"] == .uint32(32))
+        // Figures worked out from the file itself: BF16 matrices and F32 vectors give a little over 16 bits.
+        let weights = file.tensors.reduce(0) { $0 + $1.dimensions.reduce(1, *) }
+        let tensorBytes = file.tensors.reduce(0) { $0 + $1.byteCount }
+        let fileBytes = try readBytes(scratch.file("m.gguf")).count
+        let bits = String(format: "%.2f", Double(tensorBytes * 8) / Double(weights))
+        #expect(bits.hasPrefix("16.") && bits != "16.00", "\(bits)")
+        #expect(result.stdout.contains(", \(weights) parameters, \(fileBytes) bytes, \(bits) bits per weight, "), "\(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").count == 1, "\(result.stdout)")
     }
 
     @Test("bad input: exit 1 and exactly one `ggufkit: error:` line naming the problem, no output")

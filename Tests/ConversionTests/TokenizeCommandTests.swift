@@ -88,6 +88,51 @@ struct TokenizeCommandTests {
         }
     }
 
+    /// The ids `--ids` prints, `[1, 2, 3]`.
+    static func ids(_ output: ProcessOutput) throws -> [Int] {
+        try #require(output.status == 0, "\(output.stderr)")
+        let text = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(text.hasPrefix("[") && text.hasSuffix("]"), "\(text)")
+        return try text.dropFirst().dropLast().split(separator: ",").map {
+            try #require(Int($0.trimmingCharacters(in: .whitespaces)), "\(text)")
+        }
+    }
+
+    @Test("--json and --stdin give the ids that -p ... --ids gives", arguments: ["folder", "gguf"])
+    func jsonAndStdinAgree(form: String) throws {
+        let scratch = try TemporaryDirectory()
+        try TinyModel.llama.write(to: scratch.file("m"))
+        var model = scratch.file("m")
+        if form == "gguf" {
+            let converted = try CLI.run(["convert", model, "-o", scratch.file("m.gguf"), "-q"])
+            try #require(converted.status == 0, "\(converted.stderr)")
+            model = scratch.file("m.gguf")
+        }
+        for (text, extra) in [("hello world abc", []), ("<s>zz ab</s> quiet", []), ("hello world", ["--no-bos"]),
+                              ("<s>zz abc", ["--no-parse-special"]),
+                              ("two\nlines ab\n", [])] {
+            let reference = try Self.ids(try CLI.run(["tokenize", model, "-p", text, "--ids"] + extra))
+            #expect(reference.count >= 3, "\(text)")
+            let stdin = try ChildProcess.run(try #require(CLI.binary), ["tokenize", model, "--stdin", "--ids"] + extra,
+                                             input: Data(text.utf8))
+            #expect(try Self.ids(stdin) == reference, "\(text) \(extra)")
+
+            for arguments in [["-p", text], ["--stdin"]] {
+                let json = try ChildProcess.run(try #require(CLI.binary), ["tokenize", model, "--json"] + arguments + extra,
+                                                input: Data(text.utf8))
+                try #require(json.status == 0, "\(json.stderr)")
+                let objects = try #require(try JSONSerialization.jsonObject(with: json.stdoutData) as? [[String: Any]],
+                                           "\(json.stdout)")
+                #expect(objects.compactMap { $0["id"] as? Int } == reference, "\(arguments) \(extra)")
+                #expect(objects.allSatisfy { $0["piece"] is String && $0.count == 2 }, "\(json.stdout)")
+                if text == "hello world abc" {
+                    // The pieces spell the text (the tiny tokenizer adds no BOS).
+                    #expect(objects.compactMap { $0["piece"] as? String }.joined() == text, "\(json.stdout)")
+                }
+            }
+        }
+    }
+
     @Test("asks for exactly one text source")
     func oneSource() throws {
         let folder = try TemporaryDirectory()

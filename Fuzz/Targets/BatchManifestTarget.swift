@@ -4,6 +4,7 @@ import Foundation
 /// A `ggufkit batch` manifest (YAML through Yams), then the plan of every shard of three.
 public enum BatchManifestTarget: FuzzTarget {
     public static let name = "batch-manifest"
+    public static let halfInputsAreInvalid = false
 
     public static func run(_ input: UnsafeRawBufferPointer, scratch: FuzzScratch) throws {
         let path = try scratch.write(input, as: "manifest.yaml")

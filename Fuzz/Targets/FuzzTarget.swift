@@ -9,6 +9,13 @@ public protocol FuzzTarget {
     static var name: String { get }
     /// Feeds one input to the parser. Errors are swallowed by the caller.
     static func run(_ input: UnsafeRawBufferPointer, scratch: FuzzScratch) throws
+    /// Whether the first half of a valid input is always invalid (true for formats with lengths,
+    /// counts or closing brackets; a YAML document cut at a line end is often still a document).
+    static var halfInputsAreInvalid: Bool { get }
+}
+
+extension FuzzTarget {
+    public static var halfInputsAreInvalid: Bool { true }
 }
 
 /// Every target, in the order the CI smoke runs them. Adding a parser adds one row.

@@ -38,12 +38,13 @@ public enum ModelPipeline {
 
         let writer = TensorStreamWriter(threads: options.threads, progress: options.progress)
         let finalView = view
-        let (bytes, seconds) = try writer.write(plan: plan, metadata: metadata, to: options.outputPath,
-                                                source: { try finalView.storedBytes(of: $0) },
-                                                release: { finalView.release($0) })
-        return ConversionSummary(outputPath: options.outputPath, fileType: options.fileType, tensorCount: plan.count,
+        let (bytes, seconds, paths) = try writer.write(plan: plan, metadata: metadata, to: options.outputPath,
+                                                       split: options.split,
+                                                       source: { try finalView.storedBytes(of: $0) },
+                                                       release: { finalView.release($0) })
+        return ConversionSummary(outputPath: paths[0], fileType: options.fileType, tensorCount: plan.count,
                                  bytesWritten: bytes, parameterCount: plan.reduce(0) { $0 + $1.elementCount },
-                                 seconds: seconds, tensors: plan)
+                                 seconds: seconds, tensors: plan, outputPaths: paths)
     }
 
     /// Sets every tensor's type from the file type's policy, logs the fallbacks, and refuses
@@ -100,7 +101,10 @@ public enum ModelPipeline {
                 PlannedTensor(ggufName: info.name, dimensions: info.dimensions, source: .gguf(info: info, path: file.path),
                               targetType: info.type)
             }
-            return ModelView(source: source, metadata: file.metadata, tensors: plan)
+            // The input's own split layout says nothing about the output's (llama-quantize drops it too).
+            var metadata = file.metadata
+            for key in GGUFSplit.keys { metadata[key] = nil }
+            return ModelView(source: source, metadata: metadata, tensors: plan)
         }
     }
 

@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Calibration", dependencies: ["FileSupport", "CCalibrationData"]),
         .target(name: "ImportanceMatrix", dependencies: ["GGUF", "FileSupport"]),
         .target(name: "Export", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport"]),
+        .target(name: "Checks", dependencies: ["GGUF", "Quantization", "Tokenizers"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
@@ -40,7 +41,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
-            "ImportanceMatrix", "FileSupport",
+            "ImportanceMatrix", "FileSupport", "Checks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -65,5 +66,6 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF", "TestSupport"]),
         .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF", "TestSupport"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "GGUF", "Conversion", "TestSupport"]),
     ]
 )

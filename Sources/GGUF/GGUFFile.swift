@@ -35,10 +35,13 @@ public final class GGUFFile: @unchecked Sendable {
     private let tensorPart: [Int]
 
     /// Opens, maps and validates `path`, and the other parts when it is the first of a split model.
-    public init(path: String) throws {
+    ///
+    /// With `openingParts` false only `path` itself is read, whichever part of a split model it
+    /// is (for looking at the parts one by one).
+    public init(path: String, openingParts: Bool = true) throws {
         let first = try Part(path: path)
         var parts = [first]
-        if let count = try Self.splitCount(of: first), count > 1 {
+        if openingParts, let count = try Self.splitCount(of: first), count > 1 {
             parts += try Self.openOtherParts(after: first, count: count)
         }
         self.path = path
@@ -61,7 +64,7 @@ public final class GGUFFile: @unchecked Sendable {
                 tensorPart.append(partNumber)
             }
         }
-        if parts.count > 1, let expected = first.metadata[GGUFSplit.tensorCountKey]?.intValue, expected != tensors.count {
+        if openingParts, parts.count > 1, let expected = first.metadata[GGUFSplit.tensorCountKey]?.intValue, expected != tensors.count {
             throw GGUFError.splitFile(path: path, reason: "\(GGUFSplit.tensorCountKey) is \(expected) but the "
                 + "\(parts.count) parts hold \(tensors.count) tensors")
         }

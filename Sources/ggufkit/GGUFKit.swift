@@ -8,7 +8,8 @@ struct GGUFKit: ParsableCommand {
         abstract: "Convert Hugging Face checkpoints to GGUF and check the result.",
         version: "0.1.0",
         subcommands: [ConvertCommand.self, QuantizeCommand.self, ImatrixCommand.self, InspectCommand.self, PerplexityCommand.self,
-                      CompareCommand.self, GenerateCommand.self, BenchCommand.self, ExportCommand.self, TokenizeCommand.self]
+                      CompareCommand.self, GenerateCommand.self, BenchCommand.self, ExportCommand.self, TokenizeCommand.self,
+                      CheckCommand.self]
     )
 
     /// Errors from the toolkit print as one line and exit 1; usage errors keep

@@ -36,8 +36,9 @@ public enum ModelPipeline {
         for outcome in outcomes { metadata.merge(outcome.trailingMetadata) }
         for override in options.metadataOverrides { metadata[override.key] = try override.metadataValue() }
 
-        let writer = TensorStreamWriter(threads: options.threads, progress: options.progress)
         let finalView = view
+        try F16RangeCheck.check(plan, bytes: { try finalView.storedBytes(of: $0) }, release: { finalView.release($0) })
+        let writer = TensorStreamWriter(threads: options.threads, progress: options.progress)
         let (bytes, seconds, paths) = try writer.write(plan: plan, metadata: metadata, to: options.outputPath,
                                                        split: options.split,
                                                        source: { try finalView.storedBytes(of: $0) },

@@ -31,27 +31,26 @@ public enum TensorValueScan {
 
     /// The counts for one tensor's bytes, or `nil` when its type cannot be decoded.
     public static func scan(_ bytes: UnsafeRawBufferPointer, info: GGUFTensorInfo) -> TensorValueCounts? {
+        guard bytes.count == info.byteCount else { return nil }
         var counts = TensorValueCounts()
-        func record(_ index: Int) {
-            if counts.firstNonFinite == nil { counts.firstNonFinite = index }
-            counts.nonFinite += 1
-        }
         switch info.type {
         case .f32:
-            for i in 0 ..< info.elementCount where !bytes.loadUnaligned(fromByteOffset: i * 4, as: Float.self).isFinite {
-                record(i)
-            }
+            scanFloats(bytes, count: info.elementCount, offset: 0, into: &counts)
         case .f16:
-            for i in 0 ..< info.elementCount {
-                let bits = bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
-                if bits & 0x7C00 == 0x7C00 { record(i) } else if bits & 0x7FFF == 0x7BFF { counts.f16Saturated += 1 }
+            // Sixteen lanes at a time; only a group holding a match is looked at value by value.
+            scanHalves(bytes, count: info.elementCount, into: &counts) { bits, counts, index in
+                if bits & 0x7C00 == 0x7C00 { counts.record(index) } else if bits & 0x7FFF == 0x7BFF { counts.f16Saturated += 1 }
+            } matches: { lanes in
+                any(lanes & 0x7C00 .== 0x7C00) || any(lanes & 0x7FFF .== 0x7BFF)
             }
         case .bf16:
-            for i in 0 ..< info.elementCount where bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self) & 0x7F80 == 0x7F80 {
-                record(i)
+            scanHalves(bytes, count: info.elementCount, into: &counts) { bits, counts, index in
+                if bits & 0x7F80 == 0x7F80 { counts.record(index) }
+            } matches: { lanes in
+                any(lanes & 0x7F80 .== 0x7F80)
             }
         default:
-            guard let format = QuantFormats.format(for: info.type), bytes.count == info.byteCount else { return nil }
+            guard let format = QuantFormats.format(for: info.type) else { return nil }
             let rowsPerStep = max(1, (1 << 16) / info.rowLength)
             var values = [Float](repeating: 0, count: rowsPerStep * info.rowLength)
             var row = 0
@@ -61,12 +60,49 @@ public enum TensorValueScan {
                 values.withUnsafeMutableBufferPointer { buffer in
                     let out = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< (rows * info.rowLength)])
                     format.dequantizeRow(source, into: out)
-                    for (offset, value) in out.enumerated() where !value.isFinite { record(row * info.rowLength + offset) }
+                    scanFloats(UnsafeRawBufferPointer(out), count: out.count, offset: row * info.rowLength, into: &counts)
                 }
                 row += rows
             }
         }
         return counts
+    }
+
+    /// Counts NaN and infinity in `count` F32 values; `offset` is the first value's element index.
+    private static func scanFloats(_ bytes: UnsafeRawBufferPointer, count: Int, offset: Int,
+                                   into counts: inout TensorValueCounts) {
+        guard let base = bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else {
+            for i in 0 ..< count where !bytes.loadUnaligned(fromByteOffset: i * 4, as: Float.self).isFinite {
+                counts.record(offset + i)
+            }
+            return
+        }
+        let floats = base.assumingMemoryBound(to: Float.self)
+        var start = 0
+        while start < count, let bad = NonFiniteScan.firstNonFinite(floats + start, count: count - start) {
+            counts.record(offset + start + bad)
+            start += bad + 1
+        }
+    }
+
+    private static func scanHalves(_ bytes: UnsafeRawBufferPointer, count: Int, into counts: inout TensorValueCounts,
+                                   each: (UInt16, inout TensorValueCounts, Int) -> Void,
+                                   matches: (SIMD16<UInt16>) -> Bool) {
+        var i = 0
+        while i + 16 <= count {
+            if matches(bytes.loadUnaligned(fromByteOffset: i * 2, as: SIMD16<UInt16>.self)) {
+                for j in i ..< i + 16 { each(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self), &counts, j) }
+            }
+            i += 16
+        }
+        for j in i ..< count { each(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self), &counts, j) }
+    }
+}
+
+extension TensorValueCounts {
+    mutating func record(_ index: Int) {
+        if firstNonFinite == nil { firstNonFinite = index }
+        nonFinite += 1
     }
 }
 

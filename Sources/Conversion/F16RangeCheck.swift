@@ -27,19 +27,28 @@ enum F16RangeCheck {
 
     /// The largest finite magnitude in BF16 data; `nil` for other types.
     static func largestFiniteMagnitude(_ bytes: UnsafeRawBufferPointer, type: GGMLType) -> Float? {
-        var peak: Float = 0
-        switch type {
-        case .bf16:
-            // The top 16 bits of an F32: compare magnitudes as bits, NaN and infinity excluded.
-            var bits: UInt16 = 0
-            for i in 0 ..< bytes.count / 2 {
-                let magnitude = bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self) & 0x7FFF
-                if magnitude > bits, magnitude < 0x7F80 { bits = magnitude }
-            }
-            peak = Float(bitPattern: UInt32(bits) << 16)
-        default:
-            return nil
+        guard type == .bf16 else { return nil }
+        // BF16 is the top half of an F32, so magnitudes compare as bits; NaN and infinity
+        // (exponent all ones) are left out. Sixteen values at a time, looked at one by one only
+        // when a group holds one that would overflow.
+        var peak: UInt16 = 0
+        func take(_ raw: UInt16) {
+            let magnitude = raw & 0x7FFF
+            if magnitude > peak, magnitude < 0x7F80 { peak = magnitude }
         }
-        return peak
+        let count = bytes.count / 2
+        var i = 0
+        while i + 16 <= count {
+            let lanes = bytes.loadUnaligned(fromByteOffset: i * 2, as: SIMD16<UInt16>.self) & 0x7FFF
+            if any(lanes .>= overflowBits) {
+                for j in i ..< i + 16 { take(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
+            }
+            i += 16
+        }
+        for j in i ..< count { take(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
+        return Float(bitPattern: UInt32(peak) << 16)
     }
+
+    /// BF16 bits of 65536, the smallest BF16 magnitude F16 cannot hold (65280, the one below, fits).
+    static let overflowBits: UInt16 = 0x4780
 }

@@ -31,6 +31,7 @@ public final class GGUFSplitWriter {
     ///   allow, and whatever ``GGUFWriter/init(path:metadata:tensors:)`` throws.
     public init(path: String, metadata: GGUFMetadata, tensors: [GGUFTensorDescriptor],
                 limit: GGUFSplitLimit?) throws {
+        // An input's split layout says nothing about the output's (llama-quantize drops it too).
         var base = metadata
         for key in GGUFSplit.keys { base[key] = nil }
         let alignment = try MetadataValidation.alignment(of: base, path: path)

@@ -102,10 +102,7 @@ public enum ModelPipeline {
                 PlannedTensor(ggufName: info.name, dimensions: info.dimensions, source: .gguf(info: info, path: file.path),
                               targetType: info.type)
             }
-            // The input's own split layout says nothing about the output's (llama-quantize drops it too).
-            var metadata = file.metadata
-            for key in GGUFSplit.keys { metadata[key] = nil }
-            return ModelView(source: source, metadata: metadata, tensors: plan)
+            return ModelView(source: source, metadata: file.metadata, tensors: plan)
         }
     }
 

@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "ImportanceMatrix", dependencies: ["GGUF", "FileSupport"]),
         .target(name: "Export", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport"]),
         .target(name: "Checks", dependencies: ["GGUF", "Quantization", "Tokenizers"]),
+        .target(name: "MemoryPlan", dependencies: ["GGUF", "Models"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
@@ -41,7 +42,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
-            "ImportanceMatrix", "FileSupport", "Checks",
+            "ImportanceMatrix", "FileSupport", "Checks", "MemoryPlan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -67,5 +68,6 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["Conversion", "GGUF", "TestSupport"]),
         .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF", "TestSupport"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "GGUF", "Conversion", "TestSupport"]),
+        .testTarget(name: "MemoryPlanTests", dependencies: ["MemoryPlan", "GGUF", "Conversion", "TestSupport"]),
     ]
 )

@@ -33,6 +33,21 @@ struct LlamaCppPlanTests {
         }
     }
 
+    @Test("a split model: one CPU_Mapped buffer per file, each equal to llama.cpp's")
+    func splitModel() throws {
+        guard let tool = LlamaCppTools.tool("llama-completion"), let source = References.stories260K() else { return }
+        let directory = try TemporaryDirectory()
+        var options = ConversionOptions(modelDirectory: source, outputPath: directory.file("m.gguf"))
+        options.split = .tensors(20)
+        let summary = try Converter.convert(options)
+        let model = try ModelMemory(file: try GGUFFile(path: summary.outputPath))
+        #expect(model.mappedBytes.count == 3)
+        let log = try llamaLog(tool, model: summary.outputPath, context: 512).collapsingSpaces
+        let lines = log.components(separatedBy: "\n").filter { $0.contains("CPU_Mapped model buffer size") }
+            .map { $0.components(separatedBy: "size = ").last ?? "" }
+        #expect(lines == model.mappedBytes.map(ByteSize.mib))
+    }
+
     /// llama-completion's load log at verbosity `-v`; tried again when the log lost its lines
     /// (llama.cpp logs from a background thread).
     private func llamaLog(_ tool: String, model: String, context: Int) throws -> String {

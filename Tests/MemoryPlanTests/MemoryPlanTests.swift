@@ -83,6 +83,9 @@ struct MemoryPlanTests {
         let one = Placement(model: model, kv: kv, compute: compute, gpuLayers: 1)
         #expect(one.gpuWeights == 8448 && one.gpuKV == 256 * 128 && one.gpuCompute == compute.bytes)
         #expect(one.cpuWeights == 12800 + 4608 + 256 && one.cpuKV == 256 * 128)
+        // As many as there are layers: the output layer stays on the CPU.
+        let layers = Placement(model: model, kv: kv, compute: compute, gpuLayers: 2)
+        #expect(layers.gpuWeights == 4608 + 8448 && layers.cpuWeights == 12800 + 256)
         let all = Placement(model: model, kv: kv, compute: compute, gpuLayers: 3)
         #expect(all.gpuWeights == 4608 + 8448 + 256 + 12800 && all.cpuWeights == 12800 && all.cpuKV == 0)
         let none = Placement(model: model, kv: kv, compute: compute, gpuLayers: 0)

@@ -56,7 +56,7 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
                 + "needs one"
         case let .valuesOutsideF16Range(tensors, largest):
             let shown = tensors.prefix(8).joined(separator: ", ") + (tensors.count > 8 ? ", ..." : "")
-            return "\(tensors.count) tensor\(tensors.count == 1 ? "" : "s") hold values outside F16's range (±65504; "
+            return "\(tensors.count) tensor\(tensors.count == 1 ? " holds" : "s hold") values outside F16's range (±65504; "
                 + "largest magnitude \(largest)) that F16 would store as infinity: \(shown); "
                 + "use --type bf16 (or f32), which keeps them"
         case let .scratchFailed(directory, reason):

@@ -24,15 +24,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Check only the metadata and shapes; do not read the tensors' values.")
     var skipValues = false
 
-    @Option(name: [.customShort("t"), .long], help: "Worker threads for the value scan (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be in 1...1024") }
-    }
+    @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let report = FileChecker.check(try GGUFFile(path: file), scanValues: !skipValues, threads: threads)
+        let report = FileChecker.check(try GGUFFile(path: file), scanValues: !skipValues, threads: common.threads)
         print(json ? Self.json(report) : Self.text(report))
         if !report.warnings.isEmpty { throw ExitCode(Self.warningsExitCode) }
     }

@@ -32,6 +32,8 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
+    @OptionGroup var common: CommonOptions
+
     func validate() throws {
         guard KVCacheType(rawValue: cacheType.lowercased()) != nil else {
             throw ValidationError("--cache-type must be f16, q8_0 or q4_0")

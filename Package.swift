@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "ImportanceMatrix", dependencies: ["GGUF", "FileSupport"]),
         .target(name: "Batch", dependencies: ["FileSupport", "Evaluation", .product(name: "Yams", package: "Yams")]),
         .target(name: "Export", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport"]),
+        .target(name: "Checks", dependencies: ["GGUF", "Quantization", "Tokenizers"]),
+        .target(name: "MemoryPlan", dependencies: ["GGUF", "Models"]),
         .target(name: "Conversion", dependencies: [
             "FileSupport", "SafeTensors", "GGUF", "Quantization", "Models", "Tokenizers",
         ]),
@@ -44,7 +46,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
-            "ImportanceMatrix", "FileSupport", "Calibration", "Batch",
+            "ImportanceMatrix", "FileSupport", "Calibration", "Batch", "Checks", "MemoryPlan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -75,5 +77,7 @@ let package = Package(
         .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "FileSupport", "TestSupport"]),
         .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF", "TestSupport"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "GGUF", "Conversion", "TestSupport"]),
+        .testTarget(name: "MemoryPlanTests", dependencies: ["MemoryPlan", "GGUF", "Conversion", "TestSupport"]),
     ]
 )

@@ -16,6 +16,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
     case passRequiresFullPrecision(pass: String, source: String)
     case passBrokeContract(pass: String, change: String)
     case importanceMissing(tensor: String, type: String)
+    /// Tensors planned as F16 hold finite values that F16 would store as infinity.
+    case valuesOutsideF16Range(tensors: [String], largest: Float)
     /// The temporary file that holds values computed by passes could not be created or written.
     case scratchFailed(directory: String, reason: String)
 
@@ -52,6 +54,11 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable {
         case let .importanceMissing(tensor, type):
             return "tensor \(tensor): the importance matrix has no entry for it, and \(type) in this file type "
                 + "needs one"
+        case let .valuesOutsideF16Range(tensors, largest):
+            let shown = tensors.prefix(8).joined(separator: ", ") + (tensors.count > 8 ? ", ..." : "")
+            return "\(tensors.count) tensor\(tensors.count == 1 ? " holds" : "s hold") values outside F16's range (±65504; "
+                + "largest magnitude \(largest)) that F16 would store as infinity: \(shown); "
+                + "use --type bf16 (or f32), which keeps them"
         case let .scratchFailed(directory, reason):
             return "\(directory): cannot write the temporary file for values computed by passes: \(reason)"
         case let .passBrokeContract(pass, change):

@@ -15,6 +15,7 @@ public struct ConversionProgress: Sendable {
 
 /// What a finished conversion or quantization wrote.
 public struct ConversionSummary: Sendable {
+    /// The file written, or the first part of a split output.
     public var outputPath: String
     public var fileType: FileType
     public var tensorCount: Int
@@ -22,6 +23,8 @@ public struct ConversionSummary: Sendable {
     public var parameterCount: Int
     public var seconds: Double
     public var tensors: [PlannedTensor]
+    /// Every file written: `[outputPath]`, or all parts of a split output in order.
+    public var outputPaths: [String] = []
 
     /// Bits per weight over all tensors' data.
     public var bitsPerWeight: Double {
@@ -49,6 +52,8 @@ public struct ConversionOptions: Sendable {
     /// `--override-kv KEY=TYPE:VALUE`, applied to the output's metadata in order.
     public var metadataOverrides: [MetadataOverride] = []
     public var preTokenizerOverride: String?
+    /// Write llama.cpp's split parts (`--split-max-size`, `--split-max-tensors`); `nil` writes one file.
+    public var split: GGUFSplitLimit?
     public var log: @Sendable (String) -> Void = { _ in }
     public var progress: @Sendable (ConversionProgress) -> Void = { _ in }
 

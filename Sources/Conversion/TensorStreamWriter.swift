@@ -9,13 +9,15 @@ struct TensorStreamWriter {
 
     /// `source` returns a tensor's stored bytes and their type; `release` lets the caller drop
     /// the pages once the tensor is written (keeps resident memory flat on large models).
-    func write(plan: [PlannedTensor], metadata: GGUFMetadata, to path: String,
+    /// With a `split` limit the output may become several parts (``GGUFSplitWriter``); the
+    /// paths returned are the files written.
+    func write(plan: [PlannedTensor], metadata: GGUFMetadata, to path: String, split: GGUFSplitLimit? = nil,
                source: (PlannedTensor) throws -> (UnsafeRawBufferPointer, GGMLType),
-               release: (PlannedTensor) -> Void) throws -> (bytes: Int, seconds: Double) {
+               release: (PlannedTensor) -> Void) throws -> (bytes: Int, seconds: Double, paths: [String]) {
         let start = DispatchTime.now()
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
         let descriptors = plan.map { GGUFTensorDescriptor(name: $0.ggufName, dimensions: $0.dimensions, type: $0.targetType) }
-        let writer = try GGUFWriter(path: path, metadata: metadata, tensors: descriptors)
+        let writer = try GGUFSplitWriter(path: path, metadata: metadata, tensors: descriptors, limit: split)
         let encoder = TensorEncoder(threads: threads)
         let total = plan.reduce(0) { $0 + $1.targetByteCount }
         var done = 0
@@ -39,7 +41,9 @@ struct TensorStreamWriter {
         try writer.finish()
         progress(ConversionProgress(tensorsDone: plan.count, tensorCount: plan.count, bytesDone: done,
                                     bytesTotal: total, currentTensor: "", elapsed: elapsed()))
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? done
-        return (size, elapsed())
+        let size = writer.paths.reduce(0) { total, part in
+            total + ((try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int) ?? 0)
+        }
+        return (size, elapsed(), writer.paths)
     }
 }

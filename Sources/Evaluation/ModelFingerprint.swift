@@ -19,7 +19,7 @@ public enum ModelFingerprint {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .invalidOption("\(path): no such file or folder")
         }
-        var files: [String] = [path]
+        var files: [String] = splitParts(firstPart: path) ?? [path]
         if isDirectory.boolValue {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             files = names.filter { !$0.hasPrefix(".") }.sorted().map { (path as NSString).appendingPathComponent($0) }
@@ -35,6 +35,18 @@ public enum ModelFingerprint {
             summary += Array(try sample(file).utf8) + [0]
         }
         return SHA256.hex(summary)
+    }
+
+    /// Every part of a split GGUF model named as llama.cpp names them, given its first part
+    /// (`NAME-00001-of-00004.gguf`): the later parts hold most of the weights, so they count too.
+    static func splitParts(firstPart path: String) -> [String]? {
+        let suffixLength = "-00001-of-00004.gguf".count
+        guard path.count > suffixLength else { return nil }
+        let suffix = path.suffix(suffixLength)
+        guard suffix.hasPrefix("-00001-of-"), suffix.hasSuffix(".gguf"),
+              let count = Int(suffix.dropFirst("-00001-of-".count).prefix(5)), count > 1 else { return nil }
+        let prefix = path.dropLast(suffixLength)
+        return (1 ... count).map { prefix + String(format: "-%05d-of-%05d.gguf", $0, count) }
     }
 
     /// `size:sha256(first MiB + last MiB)` of one file.

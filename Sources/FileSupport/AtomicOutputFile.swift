@@ -90,16 +90,52 @@ public final class AtomicOutputFile {
 
     /// Flushes, closes and renames the temporary file to the final path.
     public func commit() throws {
+        try close()
+        try moveIntoPlace()
+    }
+
+    /// Flushes and closes the temporary file without moving it into place, so several files
+    /// can all be complete before any of them appears (``commitAll(_:)``). Dropping the object
+    /// afterwards still deletes the temporary file.
+    public func close() throws {
+        guard fd >= 0 else { return }
         try flush()
-        guard close(fd) == 0 else {
-            fd = -1
+        let result = Glibc.close(fd)
+        fd = -1
+        guard result == 0 else {
             throw FileSupportError.cannotWrite(path: finalPath, reason: systemErrorDescription())
         }
-        fd = -1
+    }
+
+    /// Commits several files as one: each is closed first, then all are renamed into place.
+    /// If any step fails, the temporary files are deleted and the files already renamed are
+    /// removed again, so either every output appears or none does.
+    public static func commitAll(_ files: [AtomicOutputFile]) throws {
+        do {
+            for file in files { try file.close() }
+        } catch {
+            for file in files { file.discard() }
+            throw error
+        }
+        var moved: [AtomicOutputFile] = []
+        for file in files {
+            do {
+                try file.moveIntoPlace()
+                moved.append(file)
+            } catch {
+                for done in moved { unlink(done.finalPath) }
+                for file in files where !file.committed { file.discard() }
+                throw error
+            }
+        }
+    }
+
+    private func moveIntoPlace() throws {
         guard rename(temporaryPath, finalPath) == 0 else {
             let reason = systemErrorDescription()
             unlink(temporaryPath)
             ggufkit_cleanup_forget(cleanupSlot)
+            committed = true
             throw FileSupportError.cannotRename(from: temporaryPath, to: finalPath, reason: reason)
         }
         ggufkit_cleanup_forget(cleanupSlot)
@@ -108,7 +144,7 @@ public final class AtomicOutputFile {
 
     /// Closes and deletes the temporary file without touching the final path.
     public func discard() {
-        if fd >= 0 { close(fd); fd = -1 }
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
         unlink(temporaryPath)
         ggufkit_cleanup_forget(cleanupSlot)
         committed = true

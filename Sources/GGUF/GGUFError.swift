@@ -44,6 +44,9 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
     /// `start` is the absolute file offset the tensor's data would begin at.
     case tensorDataPastEnd(path: String, offset: Int, name: String, start: UInt64, length: Int, fileSize: Int)
     case overlappingTensors(path: String, offset: Int, name: String, other: String)
+    /// A part of a split model (``GGUFSplit``) is missing, misnamed, out of place or
+    /// disagrees with the others.
+    case splitFile(path: String, reason: String)
 
     // MARK: Writer
 
@@ -104,6 +107,8 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
             return "\(path): tensor '\(name)' (info at offset \(offset)) has \(length) bytes at offset \(start), past the end of the file (\(fileSize) bytes)"
         case let .overlappingTensors(path, offset, name, other):
             return "\(path): tensor '\(name)' (info at offset \(offset)) overlaps the data of tensor '\(other)'"
+        case let .splitFile(path, reason):
+            return "\(path): \(reason)"
         case let .invalidTensorDescriptor(path, name, problem):
             return "\(path): cannot write tensor '\(name)': \(problem)"
         case let .duplicateTensorDescriptor(path, name):

@@ -119,15 +119,28 @@ public final class GGUFWriter {
 
     /// Checks every tensor was written, then moves the file into place at ``path``.
     public func finish() throws {
+        let file = try complete()
+        do {
+            try file.commit()
+        } catch {
+            throw GGUFError.fileSystem(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Checks every tensor was written and closes the file without moving it into place; the
+    /// caller commits it (with other parts of the same model, for split files) or drops it.
+    func complete() throws -> AtomicOutputFile {
         try checkUsable()
         guard case .betweenTensors = state, tensorsWritten == tensorInfos.count else {
             let open = if case .inTensor = state { " (tensor '\(currentName)' is still open)" } else { "" }
             throw fail(.writerMisuse(path: path,
                                      reason: "finish called after \(tensorsWritten) of \(tensorInfos.count) tensors\(open)"))
         }
-        try writeOrFail { try $0.commit() }
+        guard let file = output else { throw fail(.writerMisuse(path: path, reason: "the output file is closed")) }
+        try writeOrFail { try $0.close() }
         output = nil
         state = .finished
+        return file
     }
 
     /// Abandons the file: deletes the temporary output now rather than when the writer is released.

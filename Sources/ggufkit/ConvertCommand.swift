@@ -24,6 +24,7 @@ struct ConvertCommand: ParsableCommand {
     var force = false
 
     @OptionGroup var quantization: QuantizationOptions
+    @OptionGroup var split: SplitOptions
     @OptionGroup var importance: PassOptions
     @OptionGroup var validation: ValidationOptions
 
@@ -43,10 +44,12 @@ struct ConvertCommand: ParsableCommand {
         if !force, FileManager.default.fileExists(atPath: outputPath) {
             throw ConversionError.outputExists(path: outputPath)
         }
+        try split.checkNoExistingParts(of: outputPath, force: force)
         var options = ConversionOptions(modelDirectory: modelDirectory, outputPath: outputPath)
         options.fileType = FileType(name: type)!
         options.threads = common.threads
         options.preTokenizerOverride = pre
+        options.split = try split.limit()
         try quantization.apply(to: &options)
         options.log = common.logger
         let reporter = ProgressReporter(quiet: common.quiet)

@@ -10,7 +10,7 @@ struct GGUFKit: ParsableCommand {
         version: "0.1.0",
         subcommands: [ConvertCommand.self, QuantizeCommand.self, ImatrixCommand.self, InspectCommand.self, PerplexityCommand.self,
                       CompareCommand.self, GenerateCommand.self, BenchCommand.self, ExportCommand.self, TokenizeCommand.self,
-                      BatchCommand.self]
+                      BatchCommand.self, CheckCommand.self, PlanCommand.self]
     )
 
     /// Errors from the toolkit print as one line and exit 1; usage errors keep

@@ -65,12 +65,16 @@ struct InspectionReport {
         var type: String
         var bytes: Int
         var offset: Int
+        /// The part holding the tensor, counting from 0, for a split model.
+        var part: Int? = nil
     }
 
     var kind: String
     var path: String
     var metadata: [(String, Any, String)] = [] // key, JSON value, text rendering
     var tensors: [Row] = []
+    /// Every file of a split model, in order.
+    var parts: [String] = []
 
     init(gguf file: GGUFFile) {
         kind = "gguf"
@@ -79,9 +83,13 @@ struct InspectionReport {
         for (key, value) in file.metadata {
             metadata.append((key, Self.json(value), Self.text(value, preview: 8)))
         }
+        // A split model's offsets are within each tensor's own part.
         tensors = file.tensors.map {
-            Row(name: $0.name, shape: $0.dimensions, type: $0.type.name, bytes: $0.byteCount, offset: file.dataOffset + $0.offset)
+            Row(name: $0.name, shape: $0.dimensions, type: $0.type.name, bytes: $0.byteCount,
+                offset: file.location(of: $0)?.offset ?? file.dataOffset + $0.offset,
+                part: file.partPaths.count > 1 ? file.partPaths.firstIndex(of: file.location(of: $0)?.path ?? "") : nil)
         }
+        if file.partPaths.count > 1 { parts = file.partPaths }
         textPreview = { preview in
             file.metadata.map { entry in
                 // Per-layer head counts (a pruned model) are shown whole: which layers lost heads is the point.
@@ -135,18 +143,26 @@ struct InspectionReport {
     var jsonObject: [String: Any] {
         var meta: [String: Any] = [:]
         for (key, value, _) in metadata { meta[key] = value }
-        return [
+        var object: [String: Any] = [
             "kind": kind, "path": path, "metadata": meta,
             "tensor_count": tensors.count,
             "total_bytes": tensors.reduce(0) { $0 + $1.bytes },
             "tensors": tensors.map {
-                ["name": $0.name, "shape": $0.shape, "type": $0.type, "bytes": $0.bytes, "offset": $0.offset] as [String: Any]
+                var row: [String: Any] = ["name": $0.name, "shape": $0.shape, "type": $0.type, "bytes": $0.bytes,
+                                          "offset": $0.offset]
+                if let part = $0.part { row["part"] = part }
+                return row
             },
         ]
+        if !parts.isEmpty { object["parts"] = parts }
+        return object
     }
 
     func text(arrayPreview: Int) -> String {
-        var lines = ["\(path) (\(kind))", "", "metadata:"]
+        let split = parts.isEmpty ? "" : ", split into \(parts.count) parts"
+        var lines = ["\(path) (\(kind)\(split))"]
+        lines += parts.enumerated().map { "  part \($0.offset + 1): \($0.element)" }
+        lines += ["", "metadata:"]
         let rendered = textPreview?(arrayPreview) ?? metadata.map { (key: $0.0, text: $0.2) }
         let keyWidth = min(48, rendered.map(\.key.count).max() ?? 0)
         for (key, value) in rendered {

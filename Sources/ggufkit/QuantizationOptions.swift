@@ -84,7 +84,8 @@ enum SummaryPrinter {
     }
 
     static func line(_ summary: ConversionSummary) -> String {
-        "wrote \(summary.outputPath): \(summary.fileType.rawValue.uppercased()), \(summary.tensorCount) tensors, "
+        let parts = summary.outputPaths.count > 1 ? " (and \(summary.outputPaths.count - 1) more parts)" : ""
+        return "wrote \(summary.outputPath)\(parts): \(summary.fileType.rawValue.uppercased()), \(summary.tensorCount) tensors, "
             + "\(summary.parameterCount) parameters, \(summary.bytesWritten) bytes, "
             + String(format: "%.2f bits per weight, %.2f s", summary.bitsPerWeight, summary.seconds)
     }

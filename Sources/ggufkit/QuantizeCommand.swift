@@ -21,6 +21,7 @@ struct QuantizeCommand: ParsableCommand {
     var force = false
 
     @OptionGroup var quantization: QuantizationOptions
+    @OptionGroup var split: SplitOptions
     @OptionGroup var importance: PassOptions
     @OptionGroup var validation: ValidationOptions
 
@@ -40,10 +41,12 @@ struct QuantizeCommand: ParsableCommand {
         if !force, FileManager.default.fileExists(atPath: outputPath) {
             throw ConversionError.outputExists(path: outputPath)
         }
+        try split.checkNoExistingParts(of: outputPath, force: force)
         var options = ConversionOptions(modelDirectory: "", outputPath: outputPath)
         options.fileType = FileType(name: type)!
         options.threads = common.threads
         options.log = common.logger
+        options.split = try split.limit()
         try quantization.apply(to: &options)
         let reporter = ProgressReporter(quiet: common.quiet)
         options.progress = { reporter.update($0) }

@@ -7,11 +7,11 @@ import TestSupport
 
 @Suite("tied embeddings")
 struct TiedEmbeddingTests {
-    private func run(_ model: TinyModel, tensors: [SourceTensor]? = nil) throws -> (GGUFFile, LogLines) {
+    private func run(_ model: TinyModel, tensors: [SourceTensor]? = nil, type: FileType = .f16) throws -> (GGUFFile, LogLines) {
         let scratch = try TemporaryDirectory()
         try model.write(to: scratch.file("m"), tensors: tensors)
         let log = LogLines()
-        try convert(scratch.file("m"), to: scratch.file("m.gguf"), log: log)
+        try convert(scratch.file("m"), to: scratch.file("m.gguf"), type: type, log: log)
         return (try GGUFFile(path: scratch.file("m.gguf")), log)
     }
 
@@ -68,7 +68,8 @@ struct TiedEmbeddingTests {
         let otherDType: SafeTensorsDType = embedding.dtype == .f32 ? .bf16 : .f32
         tensors[index] = SourceTensor(name: "lm_head.weight", dtype: otherDType, shape: embedding.shape,
                                       values: embedding.values)
-        let (file, _) = try run(model, tensors: tensors)
+        // BF16: the embedding's probe values include 70000, which a BF16 head cannot be converted to F16 with.
+        let (file, _) = try run(model, tensors: tensors, type: .bf16)
         #expect(file.tensor(named: "output.weight") != nil)
     }
 }

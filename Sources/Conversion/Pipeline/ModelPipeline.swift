@@ -36,14 +36,16 @@ public enum ModelPipeline {
         for outcome in outcomes { metadata.merge(outcome.trailingMetadata) }
         for override in options.metadataOverrides { metadata[override.key] = try override.metadataValue() }
 
-        let writer = TensorStreamWriter(threads: options.threads, progress: options.progress)
         let finalView = view
-        let (bytes, seconds) = try writer.write(plan: plan, metadata: metadata, to: options.outputPath,
-                                                source: { try finalView.storedBytes(of: $0) },
-                                                release: { finalView.release($0) })
-        return ConversionSummary(outputPath: options.outputPath, fileType: options.fileType, tensorCount: plan.count,
+        try F16RangeCheck.check(plan, bytes: { try finalView.storedBytes(of: $0) }, release: { finalView.release($0) })
+        let writer = TensorStreamWriter(threads: options.threads, progress: options.progress)
+        let (bytes, seconds, paths) = try writer.write(plan: plan, metadata: metadata, to: options.outputPath,
+                                                       split: options.split,
+                                                       source: { try finalView.storedBytes(of: $0) },
+                                                       release: { finalView.release($0) })
+        return ConversionSummary(outputPath: paths[0], fileType: options.fileType, tensorCount: plan.count,
                                  bytesWritten: bytes, parameterCount: plan.reduce(0) { $0 + $1.elementCount },
-                                 seconds: seconds, tensors: plan)
+                                 seconds: seconds, tensors: plan, outputPaths: paths)
     }
 
     /// Sets every tensor's type from the file type's policy, logs the fallbacks, and refuses

@@ -19,6 +19,9 @@ public enum TokenizerFactory {
         }
     }
 
+    /// Every `tokenizer.ggml.pre` value ``make(metadata:)`` can tokenize with.
+    public static var supportedPreTokenizers: [String] { BPEPreTokenizer.supportedNames }
+
     /// A tokenizer for a Hugging Face model folder, through the same metadata the
     /// converter would write (``HFTokenizerLoader``), so it tokenizes as the converted
     /// GGUF will in llama.cpp. `config.json`'s `vocab_size` and `architectures` (whose

@@ -102,11 +102,15 @@ enum ComparisonCharts {
         if !logY, yMin < 0, yMax > 0 {
             out += "<line x1=\"\(format(plot.x0))\" y1=\"\(format(py(0)))\" x2=\"\(format(plot.x1))\" y2=\"\(format(py(0)))\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
         }
+        // Labels of points drawn at (nearly) the same place are stacked so each stays readable.
+        var labelled: [(x: Double, y: Double)] = []
         for point in points {
             let (x, y) = (px(point.x), py(point.y))
+            let earlier = labelled.filter { abs($0.x - x) < 30 && abs($0.y - y) < 6 }.count
+            labelled.append((x, y))
             out += "<g class=\"point\" data-file=\"\(escape(point.file))\"><title>\(escape(point.file)): \(format(point.x)) MB, \(String(format: "%.6g", point.y))</title>"
             out += "<circle cx=\"\(format(x))\" cy=\"\(format(y))\" r=\"5\" fill=\"#1f77b4\" stroke=\"#0b3c61\"/>"
-            out += "<text x=\"\(format(x + 8))\" y=\"\(format(y - 6))\" font-size=\"11\">\(escape(point.label))</text></g>\n"
+            out += "<text x=\"\(format(x + 8))\" y=\"\(format(y - 6 - 12 * Double(earlier)))\" font-size=\"11\">\(escape(point.label))</text></g>\n"
         }
         return out + "</g>\n"
     }

@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["GGUF", "CQuantKernels"]),
         .target(name: "Models", dependencies: ["GGUF"]),
         .target(name: "Tokenizers", dependencies: ["GGUF", "FileSupport", "Models"]),
-        .target(name: "Inference", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "COpenBLAS", "CCPUFeatures"]),
+        .target(name: "Inference", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport", "COpenBLAS", "CCPUFeatures"]),
         .target(name: "Evaluation", dependencies: ["FileSupport", "CZstd"]),
         .target(name: "CCalibrationData"),
         .target(name: "Calibration", dependencies: ["FileSupport", "CCalibrationData"]),

@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import GGUF
 import Models
@@ -22,7 +23,9 @@ public final class HuggingFaceWeightSource: WeightSource, @unchecked Sendable {
         location = directory
         let configPath = URL(fileURLWithPath: directory).appendingPathComponent("config.json").path
         do {
-            let json = try Data(contentsOf: URL(fileURLWithPath: configPath))
+            guard let json = readWholeFile(atPath: configPath) else {
+                throw FileSupportError.cannotOpen(path: configPath, reason: String(cString: strerror(errno)))
+            }
             architecture = try ModelRegistry.load(configJSON: json, path: configPath)
         } catch {
             throw .cannotOpen(path: configPath, reason: "\(error)")

@@ -64,11 +64,8 @@ struct HFTokenizerFolder {
     /// Reads a whole text file as UTF-8 with Python's universal newlines (CRLF and CR
     /// become LF), which is how the converter's `open(...).read()` sees it.
     func readText(_ path: String) throws(TokenizersError) -> String {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .cannotRead(path: path, reason: error.localizedDescription)
+        guard let data = readWholeFile(atPath: path) else {
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
         }
         let offset = data.withUnsafeBytes { firstInvalidUTF8Offset($0) }
         if let offset { throw .invalidUTF8(path: path, offset: offset) }

@@ -34,11 +34,15 @@ public final class AtomicOutputFile {
         Self.removeStaleTemporaries(of: path)
         let name = Self.temporaryPrefix(for: url.lastPathComponent) + "\(getpid()).\(UInt32.random(in: 0 ... .max)).partial"
         temporaryPath = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+        // Remembered before it exists, so a signal arriving right after the file appears still
+        // finds it (deleting a path that was never created is harmless).
+        cleanupSlot = ggufkit_cleanup_remember(temporaryPath)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
-            throw FileSupportError.cannotWrite(path: path, reason: systemErrorDescription())
+            let reason = systemErrorDescription()
+            ggufkit_cleanup_forget(cleanupSlot)
+            throw FileSupportError.cannotWrite(path: path, reason: reason)
         }
-        cleanupSlot = ggufkit_cleanup_remember(temporaryPath)
         buffer.reserveCapacity(bufferLimit)
     }
 

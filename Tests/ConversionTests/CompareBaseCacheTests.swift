@@ -12,10 +12,7 @@ struct CompareBaseCacheTests {
               let text = References.locate(TestAssets.shared("text/tinystories/valid-sample.txt"), "../shared/text")
         else { return }
         let folder = try TemporaryDirectory()
-        for type in ["f16", "q8_0"] {
-            let converted = try CLI.run(["convert", model, "-o", folder.file("\(type).gguf"), "--type", type, "-q"])
-            try #require(converted.status == 0, "\(converted.stderr)")
-        }
+        try CLI.convert(model, to: ["f16", "q8_0"], in: folder)
         let cache = folder.file("base.klp")
         func compare(_ original: String, _ candidate: String) throws -> (log: String, perplexity: Double) {
             let result = try CLI.run(["compare", folder.file(original), folder.file(candidate), "-f", text,
@@ -45,10 +42,7 @@ struct CompareBaseCacheTests {
         model.intermediate = 128
         model.dtypes = .all(.f32)
         try model.write(to: scratch.file("m"))
-        for type in ["f16", "q8_0"] {
-            let converted = try CLI.run(["convert", scratch.file("m"), "-o", scratch.file("\(type).gguf"), "--type", type, "-q"])
-            try #require(converted.status == 0, "\(converted.stderr)")
-        }
+        try CLI.convert(scratch.file("m"), to: ["f16", "q8_0"], in: scratch)
         let words = ["abc", "bad", "cab", "ace", "dab", "fig", "hij", "klm", "nop", "qrs", "tuv", "wxy"]
         try writeText((0 ..< 200).map { words[($0 * 7 + $0 / 5) % words.count] }.joined(separator: " "), to: scratch.file("a.txt"))
         try writeText((0 ..< 200).map { words[($0 * 5 + $0 / 3) % words.count] + "z" }

@@ -11,10 +11,7 @@ struct CompareByClassTests {
               let text = References.locate(TestAssets.shared("text/tinystories/valid-sample.txt"), "../shared/text")
         else { return }
         let folder = try TemporaryDirectory()
-        for type in ["f16", "q8_0"] {
-            let converted = try CLI.run(["convert", model, "-o", folder.file("\(type).gguf"), "--type", type, "-q"])
-            try #require(converted.status == 0, "\(converted.stderr)")
-        }
+        try CLI.convert(model, to: ["f16", "q8_0"], in: folder)
         let result = try CLI.run(["compare", folder.file("f16.gguf"), folder.file("q8_0.gguf"), "-f", text,
                                   "-c", "64", "--chunks", "4", "--by-class", "--json", "-q"])
         try #require(result.status == 0, "\(result.stderr)")

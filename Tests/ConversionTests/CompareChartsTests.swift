@@ -15,10 +15,7 @@ struct CompareChartsTests {
         else { return }
         let folder = try TemporaryDirectory()
         let types = ["q8_0", "q4_0", "q4_k_m"]
-        for type in types {
-            let converted = try CLI.run(["convert", model, "-o", folder.file("\(type).gguf"), "--type", type, "-q"])
-            try #require(converted.status == 0, "\(converted.stderr)")
-        }
+        try CLI.convert(model, to: types, in: folder)
         let candidates = types.map { folder.file("\($0).gguf") }
         let result = try CLI.run(["compare", model] + candidates + ["-f", text, "-c", "64", "--chunks", "2", "-q",
                                   "--svg", folder.file("charts.svg"), "--html", folder.file("report.html")])

@@ -29,6 +29,14 @@ enum CLI {
     static func run(_ arguments: [String]) throws -> ProcessOutput {
         try ChildProcess.run(try #require(binary), arguments)
     }
+
+    /// Converts `model` to each of `types`, writing `<type>.gguf` in `folder`.
+    static func convert(_ model: String, to types: [String], in folder: TemporaryDirectory) throws {
+        for type in types {
+            let converted = try run(["convert", model, "-o", folder.file("\(type).gguf"), "--type", type, "-q"])
+            try #require(converted.status == 0, "\(converted.stderr)")
+        }
+    }
 }
 
 extension ProcessOutput {

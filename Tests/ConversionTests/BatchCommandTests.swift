@@ -121,17 +121,23 @@ struct BatchCommandTests {
         """
     }
 
-    @Test("shards 0/3, 1/3 and 2/3 (also from Slurm and Kubernetes variables) make exactly the unsharded files")
-    func shards() throws {
-        guard let model = References.stories260K() else { return }
+    /// stories260K as an F32 GGUF and the unsharded batch of `shardedManifest` run on it into `whole/`.
+    private func wholeRun() throws -> (model: String, gguf: String, folder: TemporaryDirectory)? {
+        guard let model = References.stories260K() else { return nil }
         let folder = try TemporaryDirectory()
         let gguf = folder.file("f32.gguf")
         let converted = try CLI.run(["convert", model, "-o", gguf, "--type", "f32", "-q"])
         try #require(converted.status == 0, "\(converted.output)")
         try Self.write(shardedManifest(model: model, gguf: gguf, output: "whole"), to: folder.file("whole.yaml"))
-        try Self.write(shardedManifest(model: model, gguf: gguf, output: "parts"), to: folder.file("parts.yaml"))
         let whole = try CLI.run(["batch", folder.file("whole.yaml"), "-q"])
         try #require(whole.status == 0, "\(whole.output)")
+        return (model, gguf, folder)
+    }
+
+    @Test("shards 0/3, 1/3 and 2/3 (also from Slurm and Kubernetes variables) make exactly the unsharded files")
+    func shards() throws {
+        guard let (model, gguf, folder) = try wholeRun() else { return }
+        try Self.write(shardedManifest(model: model, gguf: gguf, output: "parts"), to: folder.file("parts.yaml"))
         let expected = try Self.outputs(folder.file("whole"))
         #expect(expected.count == 6)
 
@@ -153,14 +159,7 @@ struct BatchCommandTests {
 
     @Test("a batch killed with SIGKILL while writing leaves no output half-written, and the next run completes it")
     func killed() throws {
-        guard let model = References.stories260K() else { return }
-        let folder = try TemporaryDirectory()
-        let gguf = folder.file("f32.gguf")
-        let converted = try CLI.run(["convert", model, "-o", gguf, "--type", "f32", "-q"])
-        try #require(converted.status == 0, "\(converted.output)")
-        try Self.write(shardedManifest(model: model, gguf: gguf, output: "whole"), to: folder.file("whole.yaml"))
-        let whole = try CLI.run(["batch", folder.file("whole.yaml"), "-q"])
-        try #require(whole.status == 0, "\(whole.output)")
+        guard let (model, gguf, folder) = try wholeRun() else { return }
         let expected = try Self.outputs(folder.file("whole"))
 
         try Self.write(shardedManifest(model: model, gguf: gguf, output: "killed"), to: folder.file("killed.yaml"))

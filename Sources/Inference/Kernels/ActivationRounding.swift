@@ -14,14 +14,14 @@ enum ActivationRounding: Equatable, Sendable {
     /// 256-value blocks with an F32 scale (the K-quants' partner).
     case q8_K
 
+    /// The rounding of the weight type's kernel in ``QuantKernels`` (none for F32).
     init(weightType: GGMLType) {
-        switch weightType {
+        switch QuantKernels.kernel(for: weightType)?.activation {
         case .f16: self = .f16
         case .bf16: self = .bf16
-        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .iq4_nl: self = .q8_0
-        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq2_xxs, .iq2_xs, .iq3_xxs, .iq1_s, .iq3_s, .iq2_s, .iq4_xs, .iq1_m:
-            self = .q8_K
-        default: self = .none
+        case .q8_1: self = .q8_0
+        case .q8_K: self = .q8_K
+        case nil: self = .none
         }
     }
 

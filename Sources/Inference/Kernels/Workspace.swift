@@ -4,7 +4,8 @@ import Foundation
 /// repeated batches do not pay for fresh pages every time.
 final class Workspace {
     enum Slot: Int, CaseIterable {
-        case residual, normed, qkv, attention, feedForward, ropeCos, ropeSin, scores, decode, headInput, logits, roundedInput
+        case residual, normed, qkv, attention, feedForward, ropeCos, ropeSin, scores, decode, headInput, logits, roundedInput,
+             encodedInput
     }
 
     private var buffers: [UnsafeMutablePointer<Float>?]

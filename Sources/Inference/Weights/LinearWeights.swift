@@ -1,4 +1,5 @@
 import Foundation
+import Quantization
 
 /// One or more weight matrices with the same row length, applied as a single projection
 /// (Q, K and V together; gate and up together): part `i` produces output columns
@@ -17,6 +18,8 @@ final class LinearWeights: @unchecked Sendable {
     let columns: Int
     /// How each part's input is rounded first, as llama.cpp's CPU kernels do.
     let roundings: [ActivationRounding]
+    /// Products straight from the stored blocks for a few activation rows, when every part has a kernel.
+    let blockProduct: BlockProduct?
 
     private enum Storage {
         case undecided
@@ -43,6 +46,7 @@ final class LinearWeights: @unchecked Sendable {
         rows = total
         columns = parts.first?.columns ?? 0
         roundings = parts.map { roundsActivations ? ActivationRounding(weightType: $0.tensor.type) : .none }
+        blockProduct = BlockProduct(parts: parts, rowOffsets: offsets, roundings: roundings, level: QuantKernels.cpuLevel)
     }
 
     deinit {
@@ -60,6 +64,11 @@ final class LinearWeights: @unchecked Sendable {
             if !names.isEmpty {
                 tap.observe(names, input: input, rows: m, columns: columns, stride: inputStride)
             }
+        }
+        if m <= BlockProduct.rowLimit, let blockProduct {
+            try blockProduct.apply(input, count: m, inputStride: inputStride, into: output, outputStride: outputStride,
+                                   accumulate: accumulate, context: context)
+            return
         }
         var first = 0
         while first < parts.count {

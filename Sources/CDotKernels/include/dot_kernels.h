@@ -1,0 +1,76 @@
+#ifndef GGUFKIT_DOT_KERNELS_H
+#define GGUFKIT_DOT_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// How activations are encoded before they meet a weight row (ggml's "vec_dot_type").
+typedef enum {
+    /// 32-value blocks: F16 scale, F16 scale × sum of the values, 32 int8 (ggml's block_q8_1; its values equal
+    /// block_q8_0's, so one encoding serves Q4_0, Q5_0 and Q8_0 as well as Q4_1 and Q5_1).
+    GK_ACTIVATION_Q8_1 = 0,
+    /// 256-value blocks: F32 scale, 256 int8, 16 int16 sums of 16 values (ggml's block_q8_K).
+    GK_ACTIVATION_Q8_K = 1,
+    /// IEEE half precision.
+    GK_ACTIVATION_F16 = 2,
+    /// bfloat16.
+    GK_ACTIVATION_BF16 = 3,
+} gk_activation_format;
+
+/// `*result = Σ weight[i] · activation[i]` over `n` values: one weight row in its stored ggml encoding against one
+/// activation row in the kernel's activation format. `n` is a multiple of the weight's block size.
+typedef void (*gk_dot_function)(int n, const void *weights, const void *activations, float *result);
+
+/// One weight type's dot product at each SIMD level, plus the activation encoding it expects. A level the build or
+/// the CPU lacks is NULL; ``gk_dot_select`` falls back to the next lower one.
+typedef struct {
+    gk_activation_format activation;
+    /// Values per weight block (and the multiple `n` must be of).
+    int block_values;
+    gk_dot_function scalar;
+    /// x86-64 AVX2 with FMA and F16C.
+    gk_dot_function avx2;
+    /// x86-64 AVX-512 F/BW/VL with VNNI.
+    gk_dot_function avx512;
+} gk_dot_kernel;
+
+/// The highest SIMD level the running CPU supports for these kernels: 2 AVX-512 F/BW/VL/VNNI, 1 AVX2+FMA+F16C, 0 scalar.
+int gk_dot_cpu_level(void);
+
+/// The kernel's function for the highest level at most `level` and at most ``gk_dot_cpu_level``.
+gk_dot_function gk_dot_select(const gk_dot_kernel *kernel, int level);
+
+/// Bytes one activation row of `n` values takes in `format` (`n` a multiple of its block size).
+size_t gk_activation_row_bytes(gk_activation_format format, int n);
+
+/// Encodes `n` floats as one activation row, the way ggml's CPU backend rounds them: half-to-even rounding, the
+/// Q8_K scale taken from the signed extreme (-127 at it), Q8_1's scale and sum stored as F16.
+void gk_quantize_activations(gk_activation_format format, const float *x, void *row, int n, int level);
+
+/// Decodes an activation row back to floats (tests and the decode-then-dot kernels use it).
+void gk_dequantize_activations(gk_activation_format format, const void *row, float *x, int n);
+
+/// `out[a * out_stride + r] (+)= dot(weight row r, activation row a)` for weight rows `0 ..< rows` and activation
+/// rows `0 ..< m`. Each output is one `dot` call, so results do not depend on how callers split the rows.
+void gk_dot_rows(gk_dot_function dot, int n, const void *weights, size_t weight_row_bytes, int rows,
+                 const void *activations, size_t activation_row_bytes, int m, float *out, size_t out_stride,
+                 int accumulate);
+
+/// Kernels, one per weight type (defined beside their code).
+extern const gk_dot_kernel gk_dot_f16;
+extern const gk_dot_kernel gk_dot_bf16;
+extern const gk_dot_kernel gk_dot_q4_0;
+extern const gk_dot_kernel gk_dot_q4_1;
+extern const gk_dot_kernel gk_dot_q5_0;
+extern const gk_dot_kernel gk_dot_q5_1;
+extern const gk_dot_kernel gk_dot_q8_0;
+extern const gk_dot_kernel gk_dot_q2_K;
+extern const gk_dot_kernel gk_dot_q3_K;
+extern const gk_dot_kernel gk_dot_q4_K;
+extern const gk_dot_kernel gk_dot_q5_K;
+extern const gk_dot_kernel gk_dot_q6_K;
+
+/// F32 dot product of `n` values (the decode-then-dot path for weight types without their own kernel).
+float gk_dot_f32(int n, const float *x, const float *y, int level);
+
+#endif

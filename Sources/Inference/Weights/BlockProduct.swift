@@ -1,0 +1,131 @@
+import CDotKernels
+import Quantization
+
+/// Matrix products computed straight from the weights' stored blocks, for a few activation rows at a time
+/// (generation and short prompts): the activations are encoded the way ggml's CPU backend encodes them and each
+/// output is one dot-product kernel call on the mapped weight bytes, so nothing is decoded to F32 and each token
+/// reads the file's bytes once instead of four to eight times as many.
+///
+/// Every output comes from a single kernel call whatever the worker count, so results are identical for any
+/// number of threads.
+struct BlockProduct: @unchecked Sendable {
+    // @unchecked: reads weight bytes owned by the weight source and C function pointers to pure functions.
+
+    /// Activation rows up to which ``LinearWeights`` uses this product; larger batches run as BLAS products on
+    /// decoded tiles, which win once the decoding is shared by enough rows.
+    static let rowLimit = 8
+
+    /// Bytes of weights one task covers: large enough that handing out tasks costs little, small enough that
+    /// workers stay balanced.
+    static let taskBytes = 1 << 16
+
+    private struct Part {
+        let tensor: DecodedTensor
+        let kernel: DotKernel
+        let function: gk_dot_function?
+        let rowOffset: Int
+    }
+
+    private struct Task {
+        let part: Int
+        let rows: Range<Int>
+    }
+
+    private let parts: [Part]
+    private let tasks: [Task]
+    /// The distinct activation encodings the parts read, in first-use order.
+    private let activations: [DotActivation]
+    let columns: Int
+
+    /// `nil` when a part's type has no kernel (F32 weights) or activations are not rounded (exact mode).
+    init?(parts decoded: [DecodedTensor], rowOffsets: [Int], roundings: [ActivationRounding], level: Int) {
+        var parts: [Part] = []
+        var activations: [DotActivation] = []
+        for (index, tensor) in decoded.enumerated() {
+            guard roundings[index] != .none, let kernel = QuantKernels.kernel(for: tensor.tensor.type) else { return nil }
+            if !activations.contains(kernel.activation) { activations.append(kernel.activation) }
+            guard tensor.columns % kernel.activation.blockSize == 0 else { return nil }
+            parts.append(Part(tensor: tensor, kernel: kernel, function: kernel.blockFunction(level: level),
+                              rowOffset: rowOffsets[index]))
+        }
+        var tasks: [Task] = []
+        for (index, part) in parts.enumerated() {
+            let tileRows = max(1, min(part.tensor.rows, Self.taskBytes / max(part.tensor.rowBytes, 1)))
+            var start = 0
+            while start < part.tensor.rows {
+                let end = min(part.tensor.rows, start + tileRows)
+                tasks.append(Task(part: index, rows: start ..< end))
+                start = end
+            }
+        }
+        self.parts = parts
+        self.tasks = tasks
+        self.activations = activations
+        columns = decoded.first?.columns ?? 0
+    }
+
+    /// `output[m × rows] (+)= input[m × columns] · Wᵀ` for `m` ≤ ``rowLimit`` rows.
+    func apply(_ input: UnsafePointer<Float>, count m: Int, inputStride: Int,
+               into output: UnsafeMutablePointer<Float>, outputStride: Int, accumulate: Bool,
+               context: ComputeContext) throws(InferenceError) {
+        let columns = self.columns
+        // Each encoding's rows, one after another in one scratch buffer.
+        var offsets: [Int] = []
+        var total = 0
+        for activation in activations {
+            offsets.append(total)
+            total += (activation.rowBytes(columns) * m + 63) / 64 * 64
+        }
+        let encoded = UnsafeMutableRawPointer(try context.workspace.floats(.encodedInput, count: total / 4 + 1))
+        for (index, activation) in activations.enumerated() {
+            let rowBytes = activation.rowBytes(columns)
+            for row in 0 ..< m {
+                activation.encode(input + row * inputStride, count: columns,
+                                  into: encoded + offsets[index] + row * rowBytes)
+            }
+        }
+        // Parts without a block kernel take the rounded activations as floats, and decode weight rows per worker.
+        var rounded: UnsafeMutablePointer<Float>?
+        var decodeScratch: UnsafeMutablePointer<Float>?
+        if let decodedIndex = activations.indices.first(where: { index in
+            parts.contains { part in
+                if case .decoded = part.kernel, part.kernel.activation == activations[index] { return true }
+                return false
+            }
+        }) {
+            let activation = activations[decodedIndex]
+            let floats = try context.workspace.floats(.roundedInput, count: Workspace.product(m, columns, what: "rounded input"))
+            for row in 0 ..< m {
+                activation.decode(encoded + offsets[decodedIndex] + row * activation.rowBytes(columns), count: columns,
+                                  into: floats + row * columns)
+            }
+            rounded = floats
+            decodeScratch = try context.workspace.floats(.decode, count: Workspace.product(context.parallel.threads, columns,
+                                                                                         what: "decoded weight rows"))
+        }
+        let level = QuantKernels.cpuLevel
+        context.parallel.forEachTask(tasks.count) { index, worker in
+            let task = tasks[index]
+            let part = parts[task.part]
+            let tensor = part.tensor
+            let weights = tensor.tensor.bytes.baseAddress! + task.rows.lowerBound * tensor.rowBytes
+            let target = output + part.rowOffset + task.rows.lowerBound
+            if let function = part.function {
+                let activationIndex = activations.firstIndex(of: part.kernel.activation)!
+                gk_dot_rows(function, Int32(columns), weights, tensor.rowBytes, Int32(task.rows.count),
+                            encoded + offsets[activationIndex], part.kernel.activation.rowBytes(columns), Int32(m),
+                            target, outputStride, accumulate ? 1 : 0)
+            } else if let rounded, let decodeScratch {
+                let row = decodeScratch + worker * columns
+                for r in task.rows {
+                    tensor.decodeRow(r, into: row)
+                    for i in 0 ..< m {
+                        let value = QuantKernels.dotF32(row, rounded + i * columns, count: columns, level: level)
+                        let slot = target + i * outputStride + (r - task.rows.lowerBound)
+                        slot.pointee = accumulate ? slot.pointee + value : value
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import CDotKernels
+import GGUF
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The encoding activations are rounded to before they meet a weight row: ggml's "vec_dot_type" of the
+/// weight's type. Matching it is what makes our logits agree with llama.cpp's CPU backend.
+public enum DotActivation: Sendable, Equatable {
+    /// 32-value blocks of int8 with an F16 scale (ggml's Q8_0/Q8_1: the same values).
+    case q8_1
+    /// 256-value blocks of int8 with an F32 scale and 16-value sums (ggml's Q8_K).
+    case q8_K
+    case f16
+    case bf16
+
+    var cFormat: gk_activation_format {
+        switch self {
+        case .q8_1: GK_ACTIVATION_Q8_1
+        case .q8_K: GK_ACTIVATION_Q8_K
+        case .f16: GK_ACTIVATION_F16
+        case .bf16: GK_ACTIVATION_BF16
+        }
+    }
+
+    /// Values per activation block (rows are a whole number of blocks).
+    public var blockSize: Int {
+        switch self {
+        case .q8_1: 32
+        case .q8_K: 256
+        case .f16, .bf16: 1
+        }
+    }
+
+    /// Bytes of one encoded row of `count` values (`count` a multiple of ``blockSize``).
+    public func rowBytes(_ count: Int) -> Int {
+        gk_activation_row_bytes(cFormat, Int32(clamping: count))
+    }
+
+    /// Encodes `count` floats into one activation row of ``rowBytes(_:)`` bytes.
+    public func encode(_ source: UnsafePointer<Float>, count: Int, into row: UnsafeMutableRawPointer) {
+        gk_quantize_activations(cFormat, source, row, Int32(clamping: count), 0)
+    }
+
+    /// Decodes an activation row back to floats.
+    public func decode(_ row: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
+        gk_dequantize_activations(cFormat, row, destination, Int32(clamping: count))
+    }
+}
+
+/// How the inference core multiplies a weight row of one ggml type by an activation row.
+public enum DotKernel: @unchecked Sendable {
+    // @unchecked: holds C function pointers to pure functions.
+
+    /// A kernel working on the stored blocks (integer products per block, scales applied in float).
+    case blocks(gk_dot_kernel)
+    /// Decode the weight row to F32, then an F32 dot with the activations rounded to this encoding (and decoded
+    /// back): for encodings without a block kernel yet. Same result up to float summation order.
+    case decoded(DotActivation)
+
+    /// The activation encoding the kernel reads.
+    public var activation: DotActivation {
+        switch self {
+        case let .blocks(kernel):
+            switch kernel.activation {
+            case GK_ACTIVATION_Q8_K: .q8_K
+            case GK_ACTIVATION_F16: .f16
+            case GK_ACTIVATION_BF16: .bf16
+            default: .q8_1
+            }
+        case let .decoded(activation): activation
+        }
+    }
+
+    /// The block kernel's function for SIMD level `level` (capped by the CPU; see ``QuantKernels/cpuLevel``).
+    public func blockFunction(level: Int) -> gk_dot_function? {
+        guard case let .blocks(kernel) = self else { return nil }
+        return withUnsafePointer(to: kernel) { gk_dot_select($0, Int32(level)) }
+    }
+}
+
+/// The registry of dot-product kernels, keyed by ggml type, beside ``QuantFormats``: adding a format adds a row.
+/// Types without a row (F32) are multiplied as F32 by BLAS.
+public enum QuantKernels {
+    static let table: [GGMLType: DotKernel] = [
+        .f16: .blocks(gk_dot_f16),
+        .bf16: .blocks(gk_dot_bf16),
+        .q4_0: .blocks(gk_dot_q4_0),
+        .q4_1: .blocks(gk_dot_q4_1),
+        .q5_0: .blocks(gk_dot_q5_0),
+        .q5_1: .blocks(gk_dot_q5_1),
+        .q8_0: .blocks(gk_dot_q8_0),
+        .q2_K: .blocks(gk_dot_q2_K),
+        .q3_K: .blocks(gk_dot_q3_K),
+        .q4_K: .blocks(gk_dot_q4_K),
+        .q5_K: .blocks(gk_dot_q5_K),
+        .q6_K: .blocks(gk_dot_q6_K),
+        .iq2_xxs: .decoded(.q8_K),
+        .iq2_xs: .decoded(.q8_K),
+        .iq3_xxs: .decoded(.q8_K),
+        .iq1_s: .decoded(.q8_K),
+        .iq4_nl: .decoded(.q8_1),
+        .iq3_s: .decoded(.q8_K),
+        .iq2_s: .decoded(.q8_K),
+        .iq4_xs: .decoded(.q8_K),
+        .iq1_m: .decoded(.q8_K),
+    ]
+
+    /// The kernel for weights of `type`, or `nil` for F32 (and types ggufkit does not read).
+    public static func kernel(for type: GGMLType) -> DotKernel? { table[type] }
+
+    /// The widest SIMD level the running CPU offers the kernels: 2 AVX-512 with VNNI, 1 AVX2, 0 scalar. The
+    /// environment variable `GGUFKIT_SIMD_LEVEL` lowers it (never raises it), which is how the portable paths are
+    /// tested and compared on a machine that has the wide ones.
+    public static let cpuLevel: Int = {
+        let supported = Int(gk_dot_cpu_level())
+        if let text = getenv("GGUFKIT_SIMD_LEVEL").map({ String(cString: $0) }), let wanted = Int(text) {
+            return max(0, min(wanted, supported))
+        }
+        return supported
+    }()
+
+    /// F32 dot product of `count` values at SIMD level `level`.
+    public static func dotF32(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, level: Int) -> Float {
+        gk_dot_f32(Int32(clamping: count), x, y, Int32(level))
+    }
+}

@@ -28,8 +28,8 @@ static void quantize_q8_1(const float *x, gk_block_q8_1 *y, int n) {
             y[b].qs[j] = (int8_t)q;
             sum += q;
         }
-        y[b].d = gk_float_to_half(d);
-        y[b].s = gk_float_to_half(d * (float)sum);
+        y[b].d = gk_half_to_float(gk_float_to_half(d));
+        y[b].s = y[b].d * (float)sum;
     }
 }
 
@@ -81,8 +81,7 @@ void gk_dequantize_activations(gk_activation_format format, const void *row, flo
     case GK_ACTIVATION_Q8_1: {
         const gk_block_q8_1 *y = row;
         for (int b = 0; b < n / 32; b++) {
-            const float d = gk_half_to_float(y[b].d);
-            for (int j = 0; j < 32; j++) x[b * 32 + j] = d * (float)y[b].qs[j];
+            for (int j = 0; j < 32; j++) x[b * 32 + j] = y[b].d * (float)y[b].qs[j];
         }
         return;
     }

@@ -21,7 +21,9 @@ typedef struct { gk_half d; gk_half m; uint8_t qs[16]; } gk_block_q4_1;
 typedef struct { gk_half d; uint8_t qh[4]; uint8_t qs[16]; } gk_block_q5_0;
 typedef struct { gk_half d; gk_half m; uint8_t qh[4]; uint8_t qs[16]; } gk_block_q5_1;
 typedef struct { gk_half d; int8_t qs[32]; } gk_block_q8_0;
-typedef struct { gk_half d; gk_half s; int8_t qs[32]; } gk_block_q8_1;
+/// The 32-value activation block: ggml's block_q8_1 values (scale rounded to F16, int8 values) with the scale and
+/// the scale × sum kept as floats, so kernels need no conversion and the Q4_1/Q5_1 min term is not rounded again.
+typedef struct { float d; float s; int8_t qs[32]; } gk_block_q8_1;
 typedef struct { uint8_t scales[16]; uint8_t qs[64]; gk_half d; gk_half dmin; } gk_block_q2_K;
 typedef struct { uint8_t hmask[32]; uint8_t qs[64]; uint8_t scales[12]; gk_half d; } gk_block_q3_K;
 typedef struct { gk_half d; gk_half dmin; uint8_t scales[12]; uint8_t qs[128]; } gk_block_q4_K;
@@ -34,7 +36,7 @@ _Static_assert(sizeof(gk_block_q4_1) == 20, "q4_1");
 _Static_assert(sizeof(gk_block_q5_0) == 22, "q5_0");
 _Static_assert(sizeof(gk_block_q5_1) == 24, "q5_1");
 _Static_assert(sizeof(gk_block_q8_0) == 34, "q8_0");
-_Static_assert(sizeof(gk_block_q8_1) == 36, "q8_1");
+_Static_assert(sizeof(gk_block_q8_1) == 40, "q8_1");
 _Static_assert(sizeof(gk_block_q2_K) == 84, "q2_K");
 _Static_assert(sizeof(gk_block_q3_K) == 110, "q3_K");
 _Static_assert(sizeof(gk_block_q4_K) == 144, "q4_K");

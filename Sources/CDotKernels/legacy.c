@@ -12,7 +12,7 @@ static void dot_q4_0_scalar(int n, const void *w, const void *a, float *s) {
         for (int j = 0; j < 16; j++) {
             isum += ((x[b].qs[j] & 0xF) - 8) * y[b].qs[j] + ((x[b].qs[j] >> 4) - 8) * y[b].qs[j + 16];
         }
-        sum += (float)isum * (gk_half_to_float(x[b].d) * gk_half_to_float(y[b].d));
+        sum += (float)isum * (gk_half_to_float(x[b].d) * y[b].d);
     }
     *s = sum;
 }
@@ -26,8 +26,8 @@ static void dot_q4_1_scalar(int n, const void *w, const void *a, float *s) {
         for (int j = 0; j < 16; j++) {
             isum += (x[b].qs[j] & 0xF) * y[b].qs[j] + (x[b].qs[j] >> 4) * y[b].qs[j + 16];
         }
-        sum += (float)isum * (gk_half_to_float(x[b].d) * gk_half_to_float(y[b].d)) +
-               gk_half_to_float(x[b].m) * gk_half_to_float(y[b].s);
+        sum += (float)isum * (gk_half_to_float(x[b].d) * y[b].d) +
+               gk_half_to_float(x[b].m) * y[b].s;
     }
     *s = sum;
 }
@@ -45,7 +45,7 @@ static void dot_q5_0_scalar(int n, const void *w, const void *a, float *s) {
             const int hi = (x[b].qs[j] >> 4) | ((qh >> (j + 12)) & 0x10);
             isum += (lo - 16) * y[b].qs[j] + (hi - 16) * y[b].qs[j + 16];
         }
-        sum += (float)isum * (gk_half_to_float(x[b].d) * gk_half_to_float(y[b].d));
+        sum += (float)isum * (gk_half_to_float(x[b].d) * y[b].d);
     }
     *s = sum;
 }
@@ -63,8 +63,8 @@ static void dot_q5_1_scalar(int n, const void *w, const void *a, float *s) {
             const int hi = (x[b].qs[j] >> 4) | ((qh >> (j + 12)) & 0x10);
             isum += lo * y[b].qs[j] + hi * y[b].qs[j + 16];
         }
-        sum += (float)isum * (gk_half_to_float(x[b].d) * gk_half_to_float(y[b].d)) +
-               gk_half_to_float(x[b].m) * gk_half_to_float(y[b].s);
+        sum += (float)isum * (gk_half_to_float(x[b].d) * y[b].d) +
+               gk_half_to_float(x[b].m) * y[b].s;
     }
     *s = sum;
 }
@@ -76,7 +76,7 @@ static void dot_q8_0_scalar(int n, const void *w, const void *a, float *s) {
     for (int b = 0; b < n / 32; b++) {
         int isum = 0;
         for (int j = 0; j < 32; j++) isum += x[b].qs[j] * y[b].qs[j];
-        sum += (float)isum * (gk_half_to_float(x[b].d) * gk_half_to_float(y[b].d));
+        sum += (float)isum * (gk_half_to_float(x[b].d) * y[b].d);
     }
     *s = sum;
 }

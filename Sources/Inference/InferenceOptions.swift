@@ -1,4 +1,5 @@
 import Foundation
+import Quantization
 
 /// How activations meet weights in matrix products.
 public enum ActivationPrecision: Sendable {
@@ -30,9 +31,13 @@ public struct InferenceOptions: Sendable {
     public var maxBatchTokens: Int
     /// Whether activations are rounded the way llama.cpp's CPU kernels round them.
     public var activationPrecision: ActivationPrecision = .automatic
+    /// Caps the SIMD level of the quantized kernels (0 portable C, 1 AVX2, 2 AVX-512 with VNNI); `nil` uses the
+    /// best the CPU has (``QuantKernels/cpuLevel``, itself capped by `GGUFKIT_SIMD_LEVEL`). Results agree across
+    /// levels up to float summation order.
+    public var simdLevel: Int?
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                weightCacheBytes: Int = 2 << 30,
+                weightCacheBytes: Int = 0,
                 logitsBlockBytes: Int = 64 << 20,
                 maxBatchTokens: Int = 4096) {
         self.threads = threads
@@ -48,6 +53,7 @@ public struct InferenceOptions: Sendable {
         copy.weightCacheBytes = max(weightCacheBytes, 0)
         copy.logitsBlockBytes = max(logitsBlockBytes, 1 << 16)
         copy.maxBatchTokens = min(max(maxBatchTokens, 1), 1 << 20)
+        copy.simdLevel = min(max(simdLevel ?? QuantKernels.cpuLevel, 0), QuantKernels.cpuLevel)
         return copy
     }
 }

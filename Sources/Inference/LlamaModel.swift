@@ -1,4 +1,5 @@
 import Foundation
+import Quantization
 
 /// A Llama-family decoder (`llama`, `qwen2`, `qwen3`) evaluated on the CPU the way llama.cpp
 /// evaluates it, from a GGUF file or a Hugging Face folder.
@@ -48,7 +49,7 @@ public final class LlamaModel: @unchecked Sendable {
         case .exact: rounds = false
         case .llamaCpp: rounds = true
         }
-        weights = try ModelWeights(source: source, roundsActivations: rounds)
+        weights = try ModelWeights(source: source, roundsActivations: rounds, level: self.options.simdLevel ?? QuantKernels.cpuLevel)
         context = ComputeContext(threads: self.options.threads, cacheBudget: self.options.weightCacheBytes)
         context.releasePages = { [source] name in source.releasePages(of: name) }
         pass = ForwardPass(hyper: hyper, weights: weights,

@@ -55,7 +55,7 @@ public enum DotKernel: @unchecked Sendable {
     // @unchecked: holds C function pointers to pure functions.
 
     /// A kernel working on the stored blocks (integer products per block, scales applied in float).
-    case blocks(gk_dot_kernel)
+    case blocks(gk_dot_kernel, decode: gk_decode_kernel)
     /// Decode the weight row to F32, then an F32 dot with the activations rounded to this encoding (and decoded
     /// back): for encodings without a block kernel yet. Same result up to float summation order.
     case decoded(DotActivation)
@@ -63,7 +63,7 @@ public enum DotKernel: @unchecked Sendable {
     /// The activation encoding the kernel reads.
     public var activation: DotActivation {
         switch self {
-        case let .blocks(kernel):
+        case let .blocks(kernel, _):
             switch kernel.activation {
             case GK_ACTIVATION_Q8_K: .q8_K
             case GK_ACTIVATION_F16: .f16
@@ -76,8 +76,32 @@ public enum DotKernel: @unchecked Sendable {
 
     /// The block kernel's function for SIMD level `level` (capped by the CPU; see ``QuantKernels/cpuLevel``).
     public func blockFunction(level: Int) -> gk_dot_function? {
-        guard case let .blocks(kernel) = self else { return nil }
+        guard case let .blocks(kernel, _) = self else { return nil }
         return withUnsafePointer(to: kernel) { gk_dot_select($0, Int32(level)) }
+    }
+
+    /// `Σ weight[i] · activation[i]` over `count` values with the block kernel at SIMD level `level`: one weight row
+    /// in its stored encoding, one activation row encoded by ``activation``. `nil` for decode-then-dot kernels.
+    public func dot(weights: UnsafeRawPointer, activations: UnsafeRawPointer, count: Int, level: Int) -> Float? {
+        guard let function = blockFunction(level: level) else { return nil }
+        var result: Float = 0
+        function(Int32(clamping: count), weights, activations, &result)
+        return result
+    }
+
+    /// Decodes one stored weight row of `count` values to F32 with the decoder at SIMD level `level`; `false` when
+    /// the kernel has no decoder (decode-then-dot kernels use the format's own).
+    public func decode(_ row: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>,
+                       level: Int) -> Bool {
+        guard let function = decodeFunction(level: level) else { return false }
+        function(Int32(clamping: count), row, destination)
+        return true
+    }
+
+    /// The row decoder (stored blocks to F32) for SIMD level `level`, for block kernels.
+    public func decodeFunction(level: Int) -> gk_decode_function? {
+        guard case let .blocks(_, decode) = self else { return nil }
+        return withUnsafePointer(to: decode) { gk_decode_select($0, Int32(level)) }
     }
 }
 
@@ -85,18 +109,18 @@ public enum DotKernel: @unchecked Sendable {
 /// Types without a row (F32) are multiplied as F32 by BLAS.
 public enum QuantKernels {
     static let table: [GGMLType: DotKernel] = [
-        .f16: .blocks(gk_dot_f16),
-        .bf16: .blocks(gk_dot_bf16),
-        .q4_0: .blocks(gk_dot_q4_0),
-        .q4_1: .blocks(gk_dot_q4_1),
-        .q5_0: .blocks(gk_dot_q5_0),
-        .q5_1: .blocks(gk_dot_q5_1),
-        .q8_0: .blocks(gk_dot_q8_0),
-        .q2_K: .blocks(gk_dot_q2_K),
-        .q3_K: .blocks(gk_dot_q3_K),
-        .q4_K: .blocks(gk_dot_q4_K),
-        .q5_K: .blocks(gk_dot_q5_K),
-        .q6_K: .blocks(gk_dot_q6_K),
+        .f16: .blocks(gk_dot_f16, decode: gk_decode_f16),
+        .bf16: .blocks(gk_dot_bf16, decode: gk_decode_bf16),
+        .q4_0: .blocks(gk_dot_q4_0, decode: gk_decode_q4_0),
+        .q4_1: .blocks(gk_dot_q4_1, decode: gk_decode_q4_1),
+        .q5_0: .blocks(gk_dot_q5_0, decode: gk_decode_q5_0),
+        .q5_1: .blocks(gk_dot_q5_1, decode: gk_decode_q5_1),
+        .q8_0: .blocks(gk_dot_q8_0, decode: gk_decode_q8_0),
+        .q2_K: .blocks(gk_dot_q2_K, decode: gk_decode_q2_K),
+        .q3_K: .blocks(gk_dot_q3_K, decode: gk_decode_q3_K),
+        .q4_K: .blocks(gk_dot_q4_K, decode: gk_decode_q4_K),
+        .q5_K: .blocks(gk_dot_q5_K, decode: gk_decode_q5_K),
+        .q6_K: .blocks(gk_dot_q6_K, decode: gk_decode_q6_K),
         .iq2_xxs: .decoded(.q8_K),
         .iq2_xs: .decoded(.q8_K),
         .iq3_xxs: .decoded(.q8_K),
@@ -107,6 +131,14 @@ public enum QuantKernels {
         .iq4_xs: .decoded(.q8_K),
         .iq1_m: .decoded(.q8_K),
     ]
+
+    /// Types with a block kernel (and a C row decoder), by ggml type id.
+    public static var blockKernelTypes: [GGMLType] {
+        table.compactMap { type, kernel in
+            if case .blocks = kernel { return type }
+            return nil
+        }.sorted { $0.rawValue < $1.rawValue }
+    }
 
     /// The kernel for weights of `type`, or `nil` for F32 (and types ggufkit does not read).
     public static func kernel(for type: GGMLType) -> DotKernel? { table[type] }

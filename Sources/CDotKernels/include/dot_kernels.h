@@ -6,8 +6,8 @@
 
 /// How activations are encoded before they meet a weight row (ggml's "vec_dot_type").
 typedef enum {
-    /// 32-value blocks: F16 scale, F16 scale × sum of the values, 32 int8 (ggml's block_q8_1; its values equal
-    /// block_q8_0's, so one encoding serves Q4_0, Q5_0 and Q8_0 as well as Q4_1 and Q5_1).
+    /// 32-value blocks: the scale (rounded to F16, held as F32), the scale × the sum of the values, 32 int8. The values
+    /// are ggml's block_q8_0/q8_1 values, so one encoding serves Q4_0, Q5_0 and Q8_0 as well as Q4_1 and Q5_1.
     GK_ACTIVATION_Q8_1 = 0,
     /// 256-value blocks: F32 scale, 256 int8, 16 int16 sums of 16 values (ggml's block_q8_K).
     GK_ACTIVATION_Q8_K = 1,
@@ -44,7 +44,7 @@ gk_dot_function gk_dot_select(const gk_dot_kernel *kernel, int level);
 size_t gk_activation_row_bytes(gk_activation_format format, int n);
 
 /// Encodes `n` floats as one activation row, the way ggml's CPU backend rounds them: half-to-even rounding, the
-/// Q8_K scale taken from the signed extreme (-127 at it), Q8_1's scale and sum stored as F16.
+/// Q8_K scale taken from the signed extreme (-127 at it), the 32-value blocks' scale rounded to F16.
 void gk_quantize_activations(gk_activation_format format, const float *x, void *row, int n, int level);
 
 /// Decodes an activation row back to floats (tests and the decode-then-dot kernels use it).
@@ -69,6 +69,32 @@ extern const gk_dot_kernel gk_dot_q3_K;
 extern const gk_dot_kernel gk_dot_q4_K;
 extern const gk_dot_kernel gk_dot_q5_K;
 extern const gk_dot_kernel gk_dot_q6_K;
+
+/// Decodes one weight row of `n` values in its stored ggml encoding to F32 (the values ggml's dequantize_row_* gives).
+typedef void (*gk_decode_function)(int n, const void *weights, float *out);
+
+/// One weight type's row decoder at each SIMD level (NULL where the build lacks the level).
+typedef struct {
+    gk_decode_function scalar;
+    gk_decode_function avx2;
+    gk_decode_function avx512;
+} gk_decode_kernel;
+
+/// The decoder for the highest level at most `level` and at most ``gk_dot_cpu_level``.
+gk_decode_function gk_decode_select(const gk_decode_kernel *kernel, int level);
+
+extern const gk_decode_kernel gk_decode_f16;
+extern const gk_decode_kernel gk_decode_bf16;
+extern const gk_decode_kernel gk_decode_q4_0;
+extern const gk_decode_kernel gk_decode_q4_1;
+extern const gk_decode_kernel gk_decode_q5_0;
+extern const gk_decode_kernel gk_decode_q5_1;
+extern const gk_decode_kernel gk_decode_q8_0;
+extern const gk_decode_kernel gk_decode_q2_K;
+extern const gk_decode_kernel gk_decode_q3_K;
+extern const gk_decode_kernel gk_decode_q4_K;
+extern const gk_decode_kernel gk_decode_q5_K;
+extern const gk_decode_kernel gk_decode_q6_K;
 
 /// F32 dot product of `n` values (the decode-then-dot path for weight types without their own kernel).
 float gk_dot_f32(int n, const float *x, const float *y, int level);

@@ -31,6 +31,10 @@ final class ComputeContext {
     /// always have work; more tiles would repack the activations more often.
     static let minimumTiles = 4
 
+    /// Bytes of decoded weights one tile of ``multiplyDecodedTiles`` holds at most: stays in a core's L2 cache
+    /// between being written and being read by BLAS.
+    static let decodedTileBytes = 1 << 20
+
     init(threads: Int, cacheBudget: Int) {
         _ = BLASKernelSelection.ensureSelected
         parallel = Parallel(threads: threads)
@@ -75,6 +79,45 @@ final class ComputeContext {
             BLAS.multiplyTransposed(m: min(rowHeight, m - rowStart), n: min(columnWidth, n - columnStart), k: k,
                                     a: a + rowStart * lda, lda: lda, b: b + columnStart * ldb, ldb: ldb,
                                     beta: beta, c: c + rowStart * ldc + columnStart, ldc: ldc)
+        }
+    }
+
+    /// `C[m×n] (+)= A[m×k] · Bᵀ` where `B`'s rows exist only in their stored encoding: each task decodes a tile of
+    /// B's rows (`decode(rows, into:)`, `k` floats per row) into its worker's scratch and multiplies every row of A
+    /// by it, so weights are decoded once per call and never held as F32 beyond one tile per worker. Tiles depend
+    /// on the shapes only, so results are identical for any thread count.
+    func multiplyDecodedTiles(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, accumulate: Bool,
+                              c: UnsafeMutablePointer<Float>, ldc: Int,
+                              decode: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) throws(InferenceError) {
+        guard m > 0, n > 0 else { return }
+        let byCache = max(16, Self.decodedTileBytes / max(k * MemoryLayout<Float>.stride, 1) / 16 * 16)
+        let byCount = max(16, ((n + 7) / 8 + 15) / 16 * 16)
+        let tileRows = min(byCache, byCount, Self.columnTile)
+        let tiles = (n + tileRows - 1) / tileRows
+        let scratch = try workspace.floats(.decode, count: Workspace.product(parallel.threads, tileRows, k,
+                                                                           what: "decoded weight tiles"))
+        let beta: Float = accumulate ? 1 : 0
+        let rowBlocks = (m + Self.rowTile - 1) / Self.rowTile
+        let rowHeight = (m + rowBlocks - 1) / rowBlocks
+        parallel.forEachTask(tiles) { tile, worker in
+            let start = tile * tileRows
+            let count = min(tileRows, n - start)
+            let b = scratch + worker * tileRows * k
+            decode(start ..< start + count, b)
+            var rowStart = 0
+            while rowStart < m {
+                let height = min(rowHeight, m - rowStart)
+                if height <= Self.vectorRowLimit {
+                    for row in rowStart ..< rowStart + height {
+                        BLAS.multiplyVector(n: count, k: k, matrix: b, ldm: k, x: a + row * lda, beta: beta,
+                                            y: c + row * ldc + start)
+                    }
+                } else {
+                    BLAS.multiplyTransposed(m: height, n: count, k: k, a: a + rowStart * lda, lda: lda, b: b, ldb: k,
+                                            beta: beta, c: c + rowStart * ldc + start, ldc: ldc)
+                }
+                rowStart += height
+            }
         }
     }
 }

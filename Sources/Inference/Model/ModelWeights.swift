@@ -33,7 +33,7 @@ struct ModelWeights {
     let layers: [LayerWeights]
     let vocabularySize: Int
 
-    init(source: any WeightSource, roundsActivations: Bool) throws(InferenceError) {
+    init(source: any WeightSource, roundsActivations: Bool, level: Int) throws(InferenceError) {
         let hyper = source.hyperParameters
         let location = source.location
         let width = hyper.embeddingLength
@@ -46,13 +46,14 @@ struct ModelWeights {
             throw .tensorShapeMismatch(name: embeddingTensor.name, expected: [width, -1],
                                        found: embeddingTensor.dimensions, source: location)
         }
-        let embedding = try DecodedTensor(embeddingTensor, columns: width, rows: nil, source: location)
+        let embedding = try DecodedTensor(embeddingTensor, columns: width, rows: nil, source: location, level: level)
         vocabularySize = embedding.rows
-        tokenEmbedding = LinearWeights(parts: [embedding], roundsActivations: roundsActivations)
+        tokenEmbedding = LinearWeights(parts: [embedding], roundsActivations: roundsActivations, level: level)
         outputNorm = try Self.vector(source, "output_norm.weight", count: width)
         if let output = try source.tensor(named: "output.weight") {
-            head = LinearWeights(parts: [try DecodedTensor(output, columns: width, rows: vocabularySize, source: location)],
-                                 roundsActivations: roundsActivations)
+            head = LinearWeights(parts: [try DecodedTensor(output, columns: width, rows: vocabularySize, source: location,
+                                                           level: level)],
+                                 roundsActivations: roundsActivations, level: level)
         } else {
             head = tokenEmbedding
         }
@@ -63,13 +64,14 @@ struct ModelWeights {
         layers.reserveCapacity(hyper.layerCount)
         for layer in 0 ..< hyper.layerCount {
             layers.append(try Self.layer(layer, source: source, hyper: hyper, features: features,
-                                         roundsActivations: roundsActivations))
+                                         roundsActivations: roundsActivations, level: level))
         }
         self.layers = layers
     }
 
     private static func layer(_ index: Int, source: any WeightSource, hyper: ModelHyperParameters,
-                              features: ArchitectureFeatures, roundsActivations: Bool) throws(InferenceError) -> LayerWeights {
+                              features: ArchitectureFeatures, roundsActivations: Bool,
+                              level: Int) throws(InferenceError) -> LayerWeights {
         let prefix = "blk.\(index)."
         let location = source.location
         let width = hyper.embeddingLength
@@ -77,7 +79,7 @@ struct ModelWeights {
         let ffn = hyper.feedForwardLengths[index]
 
         func matrix(_ name: String, columns: Int, rows: Int) throws(InferenceError) -> DecodedTensor {
-            try DecodedTensor(source.require(prefix + name), columns: columns, rows: rows, source: location)
+            try DecodedTensor(source.require(prefix + name), columns: columns, rows: rows, source: location, level: level)
         }
 
         let qkvNames = ["attn_q", "attn_k", "attn_v"]
@@ -103,19 +105,19 @@ struct ModelWeights {
         let attentionWidth = hyper.attentionWidth(layer: index)
         return LayerWeights(
             attentionNorm: try vector(source, prefix + "attn_norm.weight", count: width),
-            qkv: LinearWeights(parts: qkvParts, roundsActivations: roundsActivations),
+            qkv: LinearWeights(parts: qkvParts, roundsActivations: roundsActivations, level: level),
             qkvBias: qkvBias,
             queryNorm: queryNorm,
             keyNorm: keyNorm,
             output: LinearWeights(parts: [try matrix("attn_output.weight", columns: attentionWidth, rows: width)],
-                                  roundsActivations: roundsActivations),
+                                  roundsActivations: roundsActivations, level: level),
             outputBias: outputBias,
             feedForwardNorm: try vector(source, prefix + "ffn_norm.weight", count: width),
             gateUp: LinearWeights(parts: [try matrix("ffn_gate.weight", columns: width, rows: ffn),
                                           try matrix("ffn_up.weight", columns: width, rows: ffn)],
-                                  roundsActivations: roundsActivations),
+                                  roundsActivations: roundsActivations, level: level),
             down: LinearWeights(parts: [try matrix("ffn_down.weight", columns: ffn, rows: width)],
-                                roundsActivations: roundsActivations))
+                                roundsActivations: roundsActivations, level: level))
     }
 
     private static func vector(_ source: any WeightSource, _ name: String,

@@ -36,6 +36,8 @@ struct BlockProduct: @unchecked Sendable {
     /// The distinct activation encodings the parts read, in first-use order.
     private let activations: [DotActivation]
     let columns: Int
+    /// SIMD level of the F32 dot used by decode-then-dot parts.
+    private let level: Int
 
     /// `nil` when a part's type has no kernel (F32 weights) or activations are not rounded (exact mode).
     init?(parts decoded: [DecodedTensor], rowOffsets: [Int], roundings: [ActivationRounding], level: Int) {
@@ -62,6 +64,7 @@ struct BlockProduct: @unchecked Sendable {
         self.tasks = tasks
         self.activations = activations
         columns = decoded.first?.columns ?? 0
+        self.level = level
     }
 
     /// `output[m × rows] (+)= input[m × columns] · Wᵀ` for `m` ≤ ``rowLimit`` rows.
@@ -103,7 +106,7 @@ struct BlockProduct: @unchecked Sendable {
             decodeScratch = try context.workspace.floats(.decode, count: Workspace.product(context.parallel.threads, columns,
                                                                                          what: "decoded weight rows"))
         }
-        let level = QuantKernels.cpuLevel
+        let level = self.level
         context.parallel.forEachTask(tasks.count) { index, worker in
             let task = tasks[index]
             let part = parts[task.part]

@@ -1,3 +1,4 @@
+import CDotKernels
 import GGUF
 import Quantization
 
@@ -9,15 +10,18 @@ struct DecodedTensor: @unchecked Sendable {
     let rows: Int
     let columns: Int
     let rowBytes: Int
+    /// The C row decoder for the running CPU, when the type has one (faster than `format`'s, same values).
+    private let fastDecode: gk_decode_function?
 
     /// Checks the tensor is `[columns, rows]` (GGUF order) and that its bytes hold exactly that.
-    init(_ tensor: WeightTensor, columns: Int, rows: Int?, source: String) throws(InferenceError) {
+    init(_ tensor: WeightTensor, columns: Int, rows: Int?, source: String,
+         level: Int = QuantKernels.cpuLevel) throws(InferenceError) {
         let foundRows = tensor.dimensions.count == 2 ? tensor.dimensions[1] : -1
         guard tensor.dimensions.count == 2, tensor.dimensions[0] == columns, rows == nil || foundRows == rows else {
             throw .tensorShapeMismatch(name: tensor.name, expected: [columns, rows ?? foundRows],
                                        found: tensor.dimensions, source: source)
         }
-        try self.init(checked: tensor, columns: columns, rows: foundRows, source: source)
+        try self.init(checked: tensor, columns: columns, rows: foundRows, source: source, level: level)
     }
 
     /// A 1-D tensor of `count` values viewed as one row.
@@ -25,10 +29,11 @@ struct DecodedTensor: @unchecked Sendable {
         guard tensor.dimensions == [count] else {
             throw .tensorShapeMismatch(name: tensor.name, expected: [count], found: tensor.dimensions, source: source)
         }
-        try self.init(checked: tensor, columns: count, rows: 1, source: source)
+        try self.init(checked: tensor, columns: count, rows: 1, source: source, level: QuantKernels.cpuLevel)
     }
 
-    private init(checked tensor: WeightTensor, columns: Int, rows: Int, source: String) throws(InferenceError) {
+    private init(checked tensor: WeightTensor, columns: Int, rows: Int, source: String,
+                 level: Int) throws(InferenceError) {
         guard let format = QuantFormats.format(for: tensor.type) else {
             throw .unsupportedTensorType(name: tensor.name, type: tensor.type.name, source: source)
         }
@@ -46,6 +51,7 @@ struct DecodedTensor: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         self.rowBytes = rowBytes
+        fastDecode = QuantKernels.kernel(for: tensor.type)?.decodeFunction(level: level)
     }
 
     /// The rows as F32 in place, when the tensor is F32 and suitably aligned.
@@ -58,6 +64,10 @@ struct DecodedTensor: @unchecked Sendable {
     /// Decodes row `row` into `destination` (`columns` floats).
     @inline(__always)
     func decodeRow(_ row: Int, into destination: UnsafeMutablePointer<Float>) {
+        if let fastDecode {
+            fastDecode(Int32(columns), tensor.bytes.baseAddress! + row * rowBytes, destination)
+            return
+        }
         let source = UnsafeRawBufferPointer(rebasing: tensor.bytes[row * rowBytes ..< (row + 1) * rowBytes])
         format.dequantizeRow(source, into: UnsafeMutableBufferPointer(start: destination, count: columns))
     }

@@ -31,10 +31,7 @@ final class LinearWeights: @unchecked Sendable {
     private let lock = NSLock()
     private var storage = Storage.undecided
 
-    /// Rows decoded per slice when streaming: bounds scratch memory whatever the model size.
-    private static let streamSliceFloats = 4 << 20
-
-    init(parts: [DecodedTensor], roundsActivations: Bool) {
+    init(parts: [DecodedTensor], roundsActivations: Bool, level: Int) {
         self.parts = parts
         var offsets: [Int] = []
         var total = 0
@@ -46,7 +43,7 @@ final class LinearWeights: @unchecked Sendable {
         rows = total
         columns = parts.first?.columns ?? 0
         roundings = parts.map { roundsActivations ? ActivationRounding(weightType: $0.tensor.type) : .none }
-        blockProduct = BlockProduct(parts: parts, rowOffsets: offsets, roundings: roundings, level: QuantKernels.cpuLevel)
+        blockProduct = BlockProduct(parts: parts, rowOffsets: offsets, roundings: roundings, level: level)
     }
 
     deinit {
@@ -106,28 +103,28 @@ final class LinearWeights: @unchecked Sendable {
                                        b: UnsafePointer(weights + firstRow * columns), ldb: columns,
                                        accumulate: accumulate, c: output + firstRow, ldc: outputStride)
         case .streamed, .undecided:
-            for index in partRange {
-                let part = parts[index]
-                let target = output + rowOffsets[index]
-                if let weights = part.directFloats {
-                    context.multiplyTransposed(m: m, n: part.rows, k: columns, a: input, lda: inputStride,
-                                               b: weights, ldb: columns, accumulate: accumulate, c: target,
-                                               ldc: outputStride)
-                    continue
-                }
-                let slice = max(16, Self.streamSliceFloats / max(columns, 1))
-                let scratch = try context.workspace.floats(.decode, count: min(slice, part.rows) * columns)
-                var start = 0
-                while start < part.rows {
-                    let end = min(part.rows, start + slice)
-                    part.decodeRows(start ..< end, into: scratch, parallel: context.parallel)
-                    context.multiplyTransposed(m: m, n: end - start, k: columns, a: input, lda: inputStride,
-                                               b: scratch, ldb: columns, accumulate: accumulate, c: target + start,
-                                               ldc: outputStride)
-                    start = end
-                }
-                context.releasePages(part.tensor.name)
+            if partRange.count == 1, let weights = parts[partRange.lowerBound].directFloats {
+                context.multiplyTransposed(m: m, n: rowCount, k: columns, a: input, lda: inputStride, b: weights,
+                                           ldb: columns, accumulate: accumulate, c: output + firstRow, ldc: outputStride)
+                return
             }
+            try context.multiplyDecodedTiles(m: m, n: rowCount, k: columns, a: input, lda: inputStride,
+                                             accumulate: accumulate, c: output + firstRow, ldc: outputStride) { rows, into in
+                decodeRows(firstRow + rows.lowerBound ..< firstRow + rows.upperBound, into: into)
+            }
+            for index in partRange { context.releasePages(parts[index].tensor.name) }
+        }
+    }
+
+    /// Decodes rows `range` of the stacked matrix into consecutive rows of `destination`, on the calling thread.
+    private func decodeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        var index = parts.count - 1
+        while index > 0 && rowOffsets[index] > range.lowerBound { index -= 1 }
+        var row = range.lowerBound
+        while row < range.upperBound {
+            while index + 1 < parts.count && rowOffsets[index + 1] <= row { index += 1 }
+            parts[index].decodeRow(row - rowOffsets[index], into: destination + (row - range.lowerBound) * columns)
+            row += 1
         }
     }
 

@@ -1,0 +1,147 @@
+import Foundation
+import GGUF
+import Quantization
+import Testing
+import TestSupport
+
+/// The inference core's dot-product kernels (``QuantKernels``) against dequantize-then-F32 references, at every
+/// SIMD level the machine has (level 0 is the portable C path every other machine falls back to).
+@Suite("Dot-product kernels")
+struct DotKernelTests {
+    static let blockTypes: [GGMLType] = QuantKernels.blockKernelTypes
+    static let levels = Array(0 ... QuantKernels.cpuLevel)
+    static let count = 1024
+
+    /// A weight row quantized by the type's own encoder, and its decoding by that encoder's decoder.
+    static func weightRow(_ type: GGMLType, values: [Float]) -> (bytes: [UInt8], decoded: [Float]) {
+        let format = QuantFormats.format(for: type)!
+        var bytes = [UInt8](repeating: 0, count: type.rowByteCount(values.count)!)
+        var decoded = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { source in
+            bytes.withUnsafeMutableBytes { format.quantizeRow(source, into: $0, importance: nil) }
+        }
+        bytes.withUnsafeBytes { raw in
+            decoded.withUnsafeMutableBufferPointer { format.dequantizeRow(raw, into: $0) }
+        }
+        return (bytes, decoded)
+    }
+
+    /// An activation row encoded for `kernel`, and its decoded values.
+    static func activationRow(_ kernel: DotKernel, values: [Float]) -> (bytes: [UInt8], decoded: [Float]) {
+        var bytes = [UInt8](repeating: 0, count: kernel.activation.rowBytes(values.count))
+        var decoded = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { source in
+            bytes.withUnsafeMutableBytes { kernel.activation.encode(source.baseAddress!, count: values.count, into: $0.baseAddress!) }
+        }
+        bytes.withUnsafeBytes { raw in
+            decoded.withUnsafeMutableBufferPointer {
+                kernel.activation.decode(raw.baseAddress!, count: values.count, into: $0.baseAddress!)
+            }
+        }
+        return (bytes, decoded)
+    }
+
+    static func dot(_ kernel: DotKernel, _ weights: [UInt8], _ activations: [UInt8], level: Int) -> Float {
+        weights.withUnsafeBytes { w in
+            activations.withUnsafeBytes { a in
+                kernel.dot(weights: w.baseAddress!, activations: a.baseAddress!, count: count, level: level)!
+            }
+        }
+    }
+
+    @Test("each block kernel equals the F32 dot of the decoded rows", arguments: blockTypes, levels)
+    func matchesDecodedDot(type: GGMLType, level: Int) {
+        let kernel = QuantKernels.kernel(for: type)!
+        var random = SplitMix64(seed: UInt64(type.rawValue) * 31 + 7)
+        for trial in 0 ..< 20 {
+            // Mixed magnitudes, and an outlier now and then, so scales and mins take varied values.
+            let w = (0 ..< Self.count).map { i in random.gaussian() * (i % 97 == 0 ? 8 : 1) + (trial % 2 == 0 ? 0.3 : 0) }
+            let x = (0 ..< Self.count).map { _ in random.gaussian() * 3 }
+            let weights = Self.weightRow(type, values: w)
+            let activations = Self.activationRow(kernel, values: x)
+            var reference = 0.0, magnitude = 0.0
+            for i in 0 ..< Self.count {
+                let product = Double(weights.decoded[i]) * Double(activations.decoded[i])
+                reference += product
+                magnitude += abs(product)
+            }
+            let result = Double(Self.dot(kernel, weights.bytes, activations.bytes, level: level))
+            // Only float summation order separates the two: a few units in the last place of the magnitude.
+            #expect(abs(result - reference) <= 2e-6 * magnitude + 1e-6,
+                    "\(type.name) level \(level) trial \(trial): \(result) vs \(reference)")
+        }
+    }
+
+    /// ggml's own bound (tests/test-quantize-fns.cpp): on its synthetic data, the kernel's dot of quantized rows may
+    /// differ from the exact dot of the unquantized rows by at most 0.02 per value (0.04 for the 2-bit types).
+    @Test("each block kernel is within ggml's dot-product error bound", arguments: blockTypes)
+    func ggmlErrorBound(type: GGMLType) {
+        let kernel = QuantKernels.kernel(for: type)!
+        let n = 32 * 128
+        let w = (0 ..< n).map { Float(0.1 + 2 * cos(Double($0))) }
+        let x = (0 ..< n).map { Float(0.1 + 2 * cos(Double($0) + 1)) }
+        let weights = Self.weightRow(type, values: w)
+        let activations = Self.activationRow(kernel, values: x)
+        let exact = zip(w, x).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let bound = type == .q2_K ? 0.04 : 0.02
+        for level in Self.levels {
+            let result = weights.bytes.withUnsafeBytes { wb in
+                activations.bytes.withUnsafeBytes { ab in
+                    kernel.dot(weights: wb.baseAddress!, activations: ab.baseAddress!, count: n, level: level)!
+                }
+            }
+            #expect(abs(Double(result) - exact) / Double(n) < bound, "\(type.name) level \(level)")
+        }
+    }
+
+    @Test("each row decoder gives the format's own decoding", arguments: blockTypes, levels)
+    func decoderMatchesFormat(type: GGMLType, level: Int) {
+        let kernel = QuantKernels.kernel(for: type)!
+        var random = SplitMix64(seed: UInt64(type.rawValue) + 1000)
+        let w = (0 ..< Self.count).map { _ in random.gaussian() }
+        let weights = Self.weightRow(type, values: w)
+        var decoded = [Float](repeating: .nan, count: Self.count)
+        let decodedByKernel = weights.bytes.withUnsafeBytes { raw in
+            decoded.withUnsafeMutableBufferPointer {
+                kernel.decode(raw.baseAddress!, count: Self.count, into: $0.baseAddress!, level: level)
+            }
+        }
+        #expect(decodedByKernel)
+        let first = decoded.indices.first { decoded[$0].bitPattern != weights.decoded[$0].bitPattern }
+        #expect(first == nil, "\(type.name) level \(level): value \(first ?? -1) differs")
+    }
+
+    @Test("activations are rounded as ggml's CPU backend rounds them")
+    func activationEncoding() {
+        // Q8_1 blocks: scale amax/127 rounded to F16, values rounded half to even; Q8_K: the signed extreme at -127.
+        var x = [Float](repeating: 0, count: 256)
+        for i in 0 ..< 256 { x[i] = Float(i % 32) - 10.5 }
+        x[3] = 63.5  // the first block's extreme: scale 63.5/127 = 0.5, so values scale by 2 exactly
+        let q8 = Self.activationRow(QuantKernels.kernel(for: .q4_0)!, values: x)
+        let scale = Float(Float16(Float(63.5) / 127))
+        #expect(q8.decoded[3] == scale * 127)
+        #expect(q8.decoded[0] == scale * -21)
+        // Q8_K on the negated row: the extreme -63.5 maps to -127 (scale 0.5).
+        let k = Self.activationRow(QuantKernels.kernel(for: .q4_K)!, values: x.map { -$0 })
+        #expect(k.decoded[3] == -63.5)
+        #expect(k.decoded[0] == 10.5)
+        // Ties round to even: 2.5 → 2 with scale 1.
+        var ties = [Float](repeating: 0, count: 32)
+        ties[0] = 127
+        ties[1] = 2.5
+        ties[2] = 3.5
+        let tied = Self.activationRow(QuantKernels.kernel(for: .q8_0)!, values: ties)
+        #expect(tied.decoded[1] == 2)
+        #expect(tied.decoded[2] == 4)
+    }
+
+    @Test("every type ggufkit writes except F32 has a kernel; its activations match the block size")
+    func tableCoversFormats() {
+        for format in QuantFormats.all where format.type != .f32 {
+            let kernel = QuantKernels.kernel(for: format.type)
+            #expect(kernel != nil, "\(format.type.name)")
+            if let kernel { #expect(format.type.blockSize % kernel.activation.blockSize == 0 || format.type.blockSize == 1) }
+        }
+        #expect(QuantKernels.kernel(for: .f32) == nil)
+    }
+}

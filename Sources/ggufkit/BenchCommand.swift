@@ -55,9 +55,11 @@ struct BenchCommand: ParsableCommand {
             tg.append(Double(n) / elapsed(since: start))
         }
         let rows = [("pp\(promptTokens)", pp), ("tg\(n)", tg)]
+        // The process's high-water mark: the mapped file pages it touched, the KV cache and scratch space.
+        let peak = ProcessMemory.peakResidentBytes
         if json {
             let object: [String: Any] = [
-                "model": model, "file_bytes": loaded.fileBytes, "threads": common.threads,
+                "model": model, "file_bytes": loaded.fileBytes, "threads": common.threads, "peak_rss_bytes": peak,
                 "bits_per_weight": loaded.bitsPerWeight ?? NSNull(),
                 "tests": rows.map { ["test": $0.0, "tokens_per_second": mean($0.1), "stddev": stddev($0.1)] as [String: Any] },
             ]
@@ -65,11 +67,11 @@ struct BenchCommand: ParsableCommand {
                          as: UTF8.self))
         } else {
             let name = URL(fileURLWithPath: model).lastPathComponent
-            print("| model | size MB | threads | test | t/s |")
-            print("|---|---|---|---|---|")
+            print("| model | size MB | threads | test | t/s | peak RSS MB |")
+            print("|---|---|---|---|---|---|")
             for (test, values) in rows {
-                print(String(format: "| %@ | %.1f | %d | %@ | %.2f ± %.2f |", name, Double(loaded.fileBytes) / 1e6,
-                             common.threads, test, mean(values), stddev(values)))
+                print(String(format: "| %@ | %.1f | %d | %@ | %.2f ± %.2f | %.1f |", name, Double(loaded.fileBytes) / 1e6,
+                             common.threads, test, mean(values), stddev(values), Double(peak) / 1e6))
             }
         }
     }

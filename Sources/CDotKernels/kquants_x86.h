@@ -15,15 +15,17 @@ GK_KERNEL void GK_FN(dot_q2_K)(int n, const void *w, const void *a, float *s) {
         acc = _mm256_fmadd_ps(_mm256_set1_ps(dmin), _mm256_cvtepi32_ps(minProducts), acc);
         const uint8_t *q2 = x[b].qs;
         const int8_t *q8 = y[b].qs;
+        int8_t scales[16];
+        _mm_storeu_si128((__m128i *)scales, _mm_and_si128(packed, _mm_set1_epi8(0x0F)));
         __m256i sumi = _mm256_setzero_si256();
         for (int c = 0; c < 2; c++) {
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(q2 + 32 * c));
+            const __m256i chunkScales = GK_FN(scales8_signed)(scales + 8 * c);
             for (int k = 0; k < 4; k++) {
                 const int g = 8 * c + 2 * k;
                 const __m256i q = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * k), m3);
                 const __m256i p = _mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *)(q8 + 16 * g)));
-                const __m256i scale = GK_FN(scale_pair)(x[b].scales[g] & 0xF, x[b].scales[g + 1] & 0xF);
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(scale, p));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(GK_FN(scale_pick)(chunkScales, k), p));
             }
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(dall), _mm256_cvtepi32_ps(sumi), acc);
@@ -46,6 +48,7 @@ GK_KERNEL void GK_FN(dot_q3_K)(int n, const void *w, const void *a, float *s) {
         __m256i sumi = _mm256_setzero_si256();
         for (int c = 0; c < 2; c++) {
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * c));
+            const __m256i chunkScales = GK_FN(scales8_signed)(scales + 8 * c);
             for (int k = 0; k < 4; k++) {
                 const int group = 4 * c + k;  // also the high-bit index
                 const __m256i low = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * k), m3);
@@ -55,8 +58,7 @@ GK_KERNEL void GK_FN(dot_q3_K)(int n, const void *w, const void *a, float *s) {
                 const __m256i high = _mm256_and_si256(clear, four);
                 const __m256i q8v = _mm256_loadu_si256((const __m256i *)(q8 + 32 * group));
                 const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(low, q8v), _mm256_maddubs_epi16(high, q8v));
-                const __m256i scale = GK_FN(scale_pair)(scales[2 * group], scales[2 * group + 1]);
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(scale, p));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(GK_FN(scale_pick)(chunkScales, k), p));
             }
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
@@ -165,6 +167,7 @@ GK_KERNEL void GK_FN(dot_q6_K)(int n, const void *w, const void *a, float *s) {
             const __m256i bits1 = _mm256_loadu_si256((const __m256i *)ql);
             const __m256i bits2 = _mm256_loadu_si256((const __m256i *)(ql + 32));
             const __m256i hbits = _mm256_loadu_si256((const __m256i *)(x[b].qh + 32 * c));
+            const __m256i chunkScales = GK_FN(scales8_signed)(sc + 8 * c);
             __m256i q[4];
             q[0] = _mm256_or_si256(_mm256_and_si256(bits1, m4), _mm256_slli_epi16(_mm256_and_si256(hbits, m2), 4));
             q[1] = _mm256_or_si256(_mm256_and_si256(bits2, m4),
@@ -178,7 +181,7 @@ GK_KERNEL void GK_FN(dot_q6_K)(int n, const void *w, const void *a, float *s) {
                 const __m256i q8v = _mm256_loadu_si256((const __m256i *)(y[b].qs + 16 * g));
                 // (q - 32) · y = q · y - 32 · y
                 const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[k], q8v), _mm256_maddubs_epi16(m32, q8v));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(GK_FN(scale_pair)(sc[g], sc[g + 1]), p));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(GK_FN(scale_pick)(chunkScales, k), p));
             }
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);

@@ -50,10 +50,18 @@ GK_ATTR __m256i GK_FN(bits32)(const uint8_t *p) {
     return _mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1));
 }
 
-/// int16 lanes 0-7 = a, 8-15 = b (the two 16-value groups one 32-byte maddubs result covers).
-GK_ATTR __m256i GK_FN(scale_pair)(int a, int b) {
-    return _mm256_set_m128i(_mm_set1_epi16((short)b), _mm_set1_epi16((short)a));
+/// Eight 16-value group scales (int16) in both 128-bit lanes, for ``scale_pick``.
+GK_ATTR __m256i GK_FN(scales8_signed)(const int8_t *scales) {
+    return _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)scales)));
 }
+
+/// From eight scales laid out by scales8_*: int16 lanes 0-7 = scale 2k, lanes 8-15 = scale 2k+1 (one shuffle).
+GK_ATTR __m256i GK_FN(scale_pick)(__m256i scales, int k) {
+    const __m128i low = _mm_set1_epi16((short)(((4 * k + 1) << 8) | (4 * k)));
+    const __m128i high = _mm_set1_epi16((short)(((4 * k + 3) << 8) | (4 * k + 2)));
+    return _mm256_shuffle_epi8(scales, _mm256_set_m128i(high, low));
+}
+
 
 /// Half → float by table (filled by gk_dot_cpu_level before any kernel is selected): a scalar `vcvtph2ps` would
 /// need its operand inserted into a live register, which chains each block to the previous block's accumulator.

@@ -91,7 +91,7 @@ final class ComputeContext {
                               decode: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) throws(InferenceError) {
         guard m > 0, n > 0 else { return }
         let byCache = max(16, Self.decodedTileBytes / max(k * MemoryLayout<Float>.stride, 1) / 16 * 16)
-        let byCount = max(16, ((n + 7) / 8 + 15) / 16 * 16)
+        let byCount = max(16, ((n + Self.minimumTiles - 1) / Self.minimumTiles + 15) / 16 * 16)
         let tileRows = min(byCache, byCount, Self.columnTile)
         let tiles = (n + tileRows - 1) / tileRows
         let scratch = try workspace.floats(.decode, count: Workspace.product(parallel.threads, tileRows, k,

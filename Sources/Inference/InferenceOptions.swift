@@ -17,13 +17,14 @@ public enum ActivationPrecision: Sendable {
 public struct InferenceOptions: Sendable {
     /// Worker threads for every parallel step (matrix products included). At least 1.
     public var threads: Int
-    /// Bytes of dequantized F32 weights kept between calls.
+    /// Bytes of dequantized F32 weights kept between calls (default 0: none).
     ///
-    /// Weight matrices are decoded to F32 on first use. While the running total stays within
-    /// this budget the decoded copy is kept, so later batches skip decoding; matrices past the
-    /// budget are decoded again, in bounded slices, every time they are used. That keeps models
-    /// larger than memory-as-F32 runnable. `0` never caches (F32 weights in a GGUF file are
-    /// still used in place).
+    /// By default weights stay in their stored encoding: generation multiplies the blocks
+    /// directly and batches decode one tile per worker at a time, so memory is the file plus
+    /// the KV cache and scratch space. With a budget, matrices that fit it are decoded to F32
+    /// once and kept, which saves the per-batch decoding (a few percent of a batch's time) at
+    /// four to eight times the weights' memory. F32 weights in a GGUF file are always used in
+    /// place.
     public var weightCacheBytes: Int
     /// Upper bound for the logits block computed at once by ``LlamaModel/evaluate(sequences:outputPositions:consumer:)``.
     public var logitsBlockBytes: Int

@@ -4,10 +4,12 @@ import Quantization
 /// A Llama-family decoder (`llama`, `qwen2`, `qwen3`) evaluated on the CPU the way llama.cpp
 /// evaluates it, from a GGUF file or a Hugging Face folder.
 ///
-/// All tokens of a batch go through each layer together, so every projection is one large
-/// F32 matrix product (OpenBLAS). Weights are decoded to F32 when first used and kept while
-/// ``InferenceOptions/weightCacheBytes`` allows (see ``InferenceOptions``). Logits are
-/// deterministic for a given model and input, whatever ``InferenceOptions/threads`` is.
+/// All tokens of a batch go through each layer together, so every projection of a batch is one
+/// large F32 matrix product (OpenBLAS) on weight tiles decoded as they are needed; one token at
+/// a time (generation) multiplies the stored quantized blocks directly with SIMD kernels chosen
+/// for the running CPU (see ``InferenceOptions``). Weights stay memory-mapped in their file
+/// type. Logits are deterministic for a given model and input, whatever
+/// ``InferenceOptions/threads`` is.
 ///
 /// Calls are serialised: each one already uses every configured thread.
 public final class LlamaModel: @unchecked Sendable {

@@ -5,9 +5,10 @@ import Quantization
 /// (Q, K and V together; gate and up together): part `i` produces output columns
 /// `rowOffsets[i] ..< rowOffsets[i] + parts[i].rows`.
 ///
-/// On first use the matrix is placed once: used in place when it is a single aligned F32
-/// tensor, otherwise decoded into one F32 matrix kept for later calls if the weight cache
-/// budget allows, or else decoded again in bounded slices on every call.
+/// A few activation rows at a time (generation) multiply the stored blocks directly
+/// (``BlockProduct``). Larger batches use BLAS: in place when the matrix is a single aligned
+/// F32 tensor, else on F32 tiles decoded per call, one tile per worker, unless the user gave the
+/// weight cache a budget (``InferenceOptions/weightCacheBytes``) and the decoded matrix fits it.
 final class LinearWeights: @unchecked Sendable {
     // @unchecked: `storage` changes once, under `lock`; afterwards it is only read.
     let parts: [DecodedTensor]
@@ -112,7 +113,6 @@ final class LinearWeights: @unchecked Sendable {
                                              accumulate: accumulate, c: output + firstRow, ldc: outputStride) { rows, into in
                 decodeRows(firstRow + rows.lowerBound ..< firstRow + rows.upperBound, into: into)
             }
-            for index in partRange { context.releasePages(parts[index].tensor.name) }
         }
     }
 

@@ -23,6 +23,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON on stdout.")
     var json = false
 
+    @OptionGroup var weightCache: WeightCacheOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -30,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedModel.open(model, threads: common.threads)
+        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes)
         let vocab = loaded.model.vocabSize
         var generator = SeededGenerator(seed: 1)
         let prompt = (0 ..< promptTokens).map { _ in Int32(generator.next() % UInt64(vocab)) }

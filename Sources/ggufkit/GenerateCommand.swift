@@ -32,6 +32,8 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep going after an end-of-sequence token.")
     var ignoreEos = false
 
+    @OptionGroup var weightCache: WeightCacheOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -40,7 +42,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedModel.open(model, threads: common.threads)
+        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes)
         let promptTokens = try loaded.tokenizer.encode(prompt, addSpecial: true, parseSpecial: true)
         guard !promptTokens.isEmpty else { throw ValidationError("the prompt is empty") }
         let session = loaded.model.makeSession(maxTokens: promptTokens.count + n)

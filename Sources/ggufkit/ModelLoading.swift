@@ -22,12 +22,12 @@ struct LoadedModel {
     var fileType: String?
 
     /// Opens a GGUF file or a Hugging Face folder.
-    static func open(_ path: String, threads: Int) throws -> LoadedModel {
+    static func open(_ path: String, threads: Int, weightCacheBytes: Int = 0) throws -> LoadedModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw EvaluationError.invalidOption("\(path): no such file or folder")
         }
-        let options = InferenceOptions(threads: threads)
+        let options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
         if isDirectory.boolValue {
             let checkpoint = try SafeTensorsCheckpoint(directory: path)
             let infos = checkpoint.tensorNames.compactMap { checkpoint.info(named: $0) }

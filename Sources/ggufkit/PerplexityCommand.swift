@@ -16,10 +16,12 @@ struct PerplexityCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON on stdout.")
     var json = false
 
+    @OptionGroup var weightCache: WeightCacheOption
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let loaded = try LoadedModel.open(model, threads: common.threads)
+        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes)
         let tokens = try loaded.tokenize(textFile: scoring.file)
         let runner = scoring.runner(bos: loaded.chunkBOS)
         common.log("\(scoring.file): \(tokens.count) tokens, \(runner.chunkCount(tokens: tokens.count)) chunks of \(scoring.context)")

@@ -36,7 +36,7 @@ results=$work/results.tsv
 seconds() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$1"; }
 peak_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$1"; }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads=$threads, rounds=$rounds" >&2
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads=$threads, rounds=$rounds, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}" >&2
 for round in $(seq "$rounds"); do
   for f in "${files[@]}" "${extra[@]}"; do
     name=$(basename "$f" .gguf)

@@ -4,6 +4,19 @@ GK_KERNEL void GK_FN(dot_f16)(int n, const void *w, const void *a, float *s) {
     const gk_half *x = w, *y = a;
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     int i = 0;
+#if GK_VNNI
+    // 512-bit conversions and products where the level has them; the 256-bit loop takes what is left.
+    __m512 wide[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (; i + 64 <= n; i += 64) {
+        for (int k = 0; k < 4; k++) {
+            const __m512 xv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(x + i + 16 * k)));
+            const __m512 yv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + i + 16 * k)));
+            wide[k] = _mm512_fmadd_ps(xv, yv, wide[k]);
+        }
+    }
+    const __m512 folded = _mm512_add_ps(_mm512_add_ps(wide[0], wide[1]), _mm512_add_ps(wide[2], wide[3]));
+    acc[0] = _mm256_add_ps(_mm512_castps512_ps256(folded), _mm512_extractf32x8_ps(folded, 1));
+#endif
     for (; i + 32 <= n; i += 32) {
         for (int k = 0; k < 4; k++) {
             const __m256 xv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + 8 * k)));

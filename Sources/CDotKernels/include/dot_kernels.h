@@ -30,11 +30,11 @@ typedef struct {
     gk_dot_function scalar;
     /// x86-64 AVX2 with FMA and F16C.
     gk_dot_function avx2;
-    /// x86-64 AVX-512 F/BW/VL with VNNI.
+    /// x86-64 AVX-512 F/BW/VL/DQ with VNNI.
     gk_dot_function avx512;
 } gk_dot_kernel;
 
-/// The highest SIMD level the running CPU supports for these kernels: 2 AVX-512 F/BW/VL/VNNI, 1 AVX2+FMA+F16C, 0 scalar.
+/// The highest SIMD level the running CPU supports for these kernels: 2 AVX-512 F/BW/VL/DQ/VNNI, 1 AVX2+FMA+F16C, 0 scalar.
 int gk_dot_cpu_level(void);
 
 /// The kernel's function for the highest level at most `level` and at most ``gk_dot_cpu_level``.

@@ -30,6 +30,11 @@ typedef struct { gk_half d; gk_half dmin; uint8_t scales[12]; uint8_t qs[128]; }
 typedef struct { gk_half d; gk_half dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } gk_block_q5_K;
 typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; gk_half d; } gk_block_q6_K;
 typedef struct { float d; int8_t qs[256]; int16_t bsums[16]; } gk_block_q8_K;
+typedef struct { gk_half d; uint8_t qs[16]; } gk_block_iq4_nl;
+typedef struct { gk_half d; uint16_t scales_h; uint8_t scales_l[4]; uint8_t qs[128]; } gk_block_iq4_xs;
+
+/// The 16 levels of IQ4_NL and IQ4_XS (ggml's kvalues_iq4nl; the decoder tests compare against the format's table).
+static const int8_t gk_iq4_levels[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
 _Static_assert(sizeof(gk_block_q4_0) == 18, "q4_0");
 _Static_assert(sizeof(gk_block_q4_1) == 20, "q4_1");
@@ -43,6 +48,8 @@ _Static_assert(sizeof(gk_block_q4_K) == 144, "q4_K");
 _Static_assert(sizeof(gk_block_q5_K) == 176, "q5_K");
 _Static_assert(sizeof(gk_block_q6_K) == 210, "q6_K");
 _Static_assert(sizeof(gk_block_q8_K) == 292, "q8_K");
+_Static_assert(sizeof(gk_block_iq4_nl) == 18, "iq4_nl");
+_Static_assert(sizeof(gk_block_iq4_xs) == 136, "iq4_xs");
 
 static inline float gk_bits_float(uint32_t bits) { float f; memcpy(&f, &bits, 4); return f; }
 static inline uint32_t gk_float_bits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }

@@ -125,10 +125,10 @@ public enum QuantKernels {
         .iq2_xs: .decoded(.q8_K),
         .iq3_xxs: .decoded(.q8_K),
         .iq1_s: .decoded(.q8_K),
-        .iq4_nl: .decoded(.q8_1),
+        .iq4_nl: .blocks(gk_dot_iq4_nl, decode: gk_decode_iq4_nl),
         .iq3_s: .decoded(.q8_K),
         .iq2_s: .decoded(.q8_K),
-        .iq4_xs: .decoded(.q8_K),
+        .iq4_xs: .blocks(gk_dot_iq4_xs, decode: gk_decode_iq4_xs),
         .iq1_m: .decoded(.q8_K),
     ]
 

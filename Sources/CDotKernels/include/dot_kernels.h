@@ -69,6 +69,8 @@ extern const gk_dot_kernel gk_dot_q3_K;
 extern const gk_dot_kernel gk_dot_q4_K;
 extern const gk_dot_kernel gk_dot_q5_K;
 extern const gk_dot_kernel gk_dot_q6_K;
+extern const gk_dot_kernel gk_dot_iq4_nl;
+extern const gk_dot_kernel gk_dot_iq4_xs;
 
 /// Decodes one weight row of `n` values in its stored ggml encoding to F32 (the values ggml's dequantize_row_* gives).
 typedef void (*gk_decode_function)(int n, const void *weights, float *out);
@@ -95,6 +97,8 @@ extern const gk_decode_kernel gk_decode_q3_K;
 extern const gk_decode_kernel gk_decode_q4_K;
 extern const gk_decode_kernel gk_decode_q5_K;
 extern const gk_decode_kernel gk_decode_q6_K;
+extern const gk_decode_kernel gk_decode_iq4_nl;
+extern const gk_decode_kernel gk_decode_iq4_xs;
 
 /// F32 dot product of `n` values (the decode-then-dot path for weight types without their own kernel).
 float gk_dot_f32(int n, const float *x, const float *y, int level);

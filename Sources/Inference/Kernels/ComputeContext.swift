@@ -31,9 +31,10 @@ final class ComputeContext {
     /// always have work; more tiles would repack the activations more often.
     static let minimumTiles = 4
 
-    /// Bytes of decoded weights one tile of ``multiplyDecodedTiles`` holds at most: stays in a core's L2 cache
-    /// between being written and being read by BLAS.
-    static let decodedTileBytes = 1 << 20
+    /// Bytes of decoded weights one tile of ``multiplyDecodedTiles`` holds at most. Each tile's BLAS call packs
+    /// the activation rows again, so tiles must be wide: on a 7B-shaped layer 8 MiB tiles ran 30% faster than
+    /// 1 MiB ones that stayed in L2.
+    static let decodedTileBytes = 8 << 20
 
     init(threads: Int, cacheBudget: Int) {
         _ = BLASKernelSelection.ensureSelected

@@ -32,4 +32,25 @@ void ggufkit_lattice_distances(const int8_t *levels, int count, int stride, cons
 void ggufkit_d4_distances(const int8_t *levels, int count, int stride, const float *values, const float *x,
                           const float *w, float scale, float *d2, int level);
 
+/// The K-quant searches, `groups` (1...16) groups of `n` (1...32) values at a time, group `g` at
+/// `x + g * n` (and `w + g * n`). Each group is searched in its own SIMD lane with the scalar
+/// search's IEEE single-precision operations in the scalar order and no fused multiply-add, so
+/// the results are bit-identical to ggml's loops. `level`: 2 AVX-512F, 1 AVX2, 0 the portable
+/// build of the same code (from ggufkit_quant_simd_level). Bad `n` or `groups` writes nothing.
+///
+/// ggml's `make_qkx2_quants` (`flat_when_not_increasing` 0) and `make_qkx3_quants` (1): levels
+/// 0...nmax, the scale in `scales[g]`, the non-negative minimum in `mins[g]`.
+void ggufkit_kquant_affine_search(const float *x, const float *w, int n, int groups, int nmax, float rmin,
+                                  float rdelta, int nstep, int use_mad, int flat_when_not_increasing,
+                                  uint8_t *levels, float *scales, float *mins, int level);
+
+/// ggml's `make_qx_quants` with `rmse_type` 1, weighted by `w` or, when `w` is NULL, by x²: levels
+/// offset by `nmax`, the scale in `scales[g]`.
+void ggufkit_kquant_symmetric_search(const float *x, const float *w, int n, int groups, int nmax, int8_t *levels,
+                                     float *scales, int level);
+
+/// ggml's `make_q3_quants` with `do_rmse`: levels offset by `nmax`, the scale in `scales[g]`.
+void ggufkit_kquant_level_moves_search(const float *x, int n, int groups, int nmax, int8_t *levels, float *scales,
+                                       int level);
+
 #endif

@@ -12,10 +12,12 @@ enum F16RangeCheck {
     /// planned as F16 whose BF16 source holds a finite value F16 cannot represent. `release`
     /// drops each tensor's pages after its scan, so memory stays flat on large models.
     static func check(_ plan: [PlannedTensor], bytes: (PlannedTensor) throws -> (UnsafeRawBufferPointer, GGMLType),
-                      release: (PlannedTensor) -> Void) throws {
+                      release: (PlannedTensor) -> Void, prefetch: (PlannedTensor) -> Void = { _ in }) throws {
         var offenders: [String] = []
         var largest: Float = 0
-        for tensor in plan where tensor.targetType == .f16 && tensor.sourceType == .bf16 {
+        let checked = plan.filter { $0.targetType == .f16 && $0.sourceType == .bf16 }
+        for (index, tensor) in checked.enumerated() {
+            if index + 1 < checked.count { prefetch(checked[index + 1]) }
             let (source, type) = try bytes(tensor)
             defer { release(tensor) }
             guard let peak = largestFiniteMagnitude(source, type: type), peak >= overflowMagnitude else { continue }
@@ -29,23 +31,17 @@ enum F16RangeCheck {
     static func largestFiniteMagnitude(_ bytes: UnsafeRawBufferPointer, type: GGMLType) -> Float? {
         guard type == .bf16 else { return nil }
         // BF16 is the top half of an F32, so magnitudes compare as bits; NaN and infinity
-        // (exponent all ones) are left out. Sixteen values at a time, looked at one by one only
-        // when a group holds one that would overflow.
+        // (exponent all ones) count as zero. A branch-free max-reduction over plain integer
+        // loads, which the compiler vectorizes.
+        guard let base = bytes.baseAddress else { return 0 }
         var peak: UInt16 = 0
-        func take(_ raw: UInt16) {
-            let magnitude = raw & 0x7FFF
-            if magnitude > peak, magnitude < 0x7F80 { peak = magnitude }
-        }
         let count = bytes.count / 2
         var i = 0
-        while i + 16 <= count {
-            let lanes = bytes.loadUnaligned(fromByteOffset: i * 2, as: SIMD16<UInt16>.self) & 0x7FFF
-            if any(lanes .>= overflowBits) {
-                for j in i ..< i + 16 { take(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
-            }
-            i += 16
+        while i < count {
+            let magnitude = base.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self) & 0x7FFF
+            peak = max(peak, magnitude < 0x7F80 ? magnitude : 0)
+            i &+= 1
         }
-        for j in i ..< count { take(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
         return Float(bitPattern: UInt32(peak) << 16)
     }
 

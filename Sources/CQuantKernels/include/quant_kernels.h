@@ -1,6 +1,7 @@
 #ifndef GGUFKIT_QUANT_KERNELS_H
 #define GGUFKIT_QUANT_KERNELS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /// The SIMD level ggufkit_iq4_trial_sums will use when asked for `wanted`: the lower of `wanted`
@@ -52,5 +53,9 @@ void ggufkit_kquant_symmetric_search(const float *x, const float *w, int n, int 
 /// ggml's `make_q3_quants` with `do_rmse`: levels offset by `nmax`, the scale in `scales[g]`.
 void ggufkit_kquant_level_moves_search(const float *x, int n, int groups, int nmax, int8_t *levels, float *scales,
                                        int level);
+
+/// The largest magnitude (sign bit cleared) among `count` BF16 values, NaN and infinity
+/// counted as zero, as BF16 bits. `level` as for ggufkit_iq4_trial_sums, or 0 for the portable loop.
+uint16_t ggufkit_bf16_largest_finite_magnitude(const uint16_t *x, size_t count, int level);
 
 #endif

@@ -41,3 +41,27 @@ uint16_t ggufkit_bf16_largest_finite_magnitude(const uint16_t *x, size_t count, 
     (void)level;
     return bf16_peak_generic(x, count);
 }
+
+// BF16 is the top half of an F32: widening is a shift, which the compiler vectorizes.
+static inline __attribute__((always_inline)) void bf16_widen(const uint16_t *x, uint32_t *out, size_t n) {
+    for (size_t i = 0; i < n; ++i) out[i] = (uint32_t)x[i] << 16;
+}
+
+static void bf16_widen_generic(const uint16_t *x, uint32_t *out, size_t n) { bf16_widen(x, out, n); }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static void bf16_widen_avx2(const uint16_t *x, uint32_t *out, size_t n) {
+    bf16_widen(x, out, n);
+}
+#endif
+
+void ggufkit_bf16_to_f32_bits(const uint16_t *x, uint32_t *out, size_t count, int level) {
+#if defined(__x86_64__)
+    if (level >= 1) {
+        bf16_widen_avx2(x, out, count);
+        return;
+    }
+#endif
+    (void)level;
+    bf16_widen_generic(x, out, count);
+}

@@ -253,6 +253,27 @@ INLINE void level_moves_search(const float *x, int n, int groups, int nmax, int8
     }
 }
 
+// Levels against the scales as stored: a plain loop over each group, which the compiler
+// vectorizes (the division and the rounding are exact lane by lane).
+INLINE void affine_requantize(const float *x, int n, int groups, const float *scale, const float *offset, int nmax,
+                              uint8_t *levels) {
+    for (int g = 0; g < groups; ++g) {
+        if (scale[g] == 0) continue;
+        const float d = scale[g], m = offset[g];
+        const float *xg = x + g * n;
+        uint8_t *lg = levels + g * n;
+        for (int i = 0; i < n; ++i) {
+            const float shifted = (xg[i] + m) / d + 12582912.0f;
+            int32_t bits;
+            memcpy(&bits, &shifted, sizeof bits);
+            int32_t l = (bits & 0x007FFFFF) - 0x00400000;
+            l = nmax < l ? nmax : l;
+            l = 0 > l ? 0 : l;
+            lg[i] = (uint8_t)l;
+        }
+    }
+}
+
 // The same source compiled three times: for the baseline target (the portable build) and, on
 // x86-64, for AVX2 and AVX-512, picked at run time. All three give the same bytes.
 #define DEFINE_VARIANTS(suffix, attribute)                                                                        \
@@ -264,6 +285,10 @@ INLINE void level_moves_search(const float *x, int n, int groups, int nmax, int8
     attribute static void symmetric_##suffix(const float *x, const float *w, int n, int groups, int nmax,         \
                                              int8_t *levels, float *scales) {                                     \
         symmetric_search(x, w, n, groups, nmax, levels, scales);                                                  \
+    }                                                                                                             \
+    attribute static void requantize_##suffix(const float *x, int n, int groups, const float *scale,              \
+                                              const float *offset, int nmax, uint8_t *levels) {                   \
+        affine_requantize(x, n, groups, scale, offset, nmax, levels);                                             \
     }                                                                                                             \
     attribute static void moves_##suffix(const float *x, int n, int groups, int nmax, int8_t *levels,             \
                                          float *scales) {                                                         \
@@ -308,4 +333,10 @@ void ggufkit_kquant_level_moves_search(const float *x, int n, int groups, int nm
                                        int level) {
     if (!valid(n, groups)) return;
     DISPATCH(moves, x, n, groups, nmax, levels, scales);
+}
+
+void ggufkit_kquant_affine_requantize(const float *x, int n, int groups, const float *scale, const float *offset,
+                                      int nmax, uint8_t *levels, int level) {
+    if (n < 1 || groups < 1) return;
+    DISPATCH(requantize, x, n, groups, scale, offset, nmax, levels);
 }

@@ -54,8 +54,18 @@ void ggufkit_kquant_symmetric_search(const float *x, const float *w, int n, int 
 void ggufkit_kquant_level_moves_search(const float *x, int n, int groups, int nmax, int8_t *levels, float *scales,
                                        int level);
 
+/// The affine K-quants' final levels against the group scales as stored: for every group `g`
+/// whose `scale[g]` is not zero, `levels[g * n + i] = clamp(nearest_int((x[g * n + i] + offset[g])
+/// / scale[g]), 0, nmax)`; groups with a zero scale keep their levels.
+void ggufkit_kquant_affine_requantize(const float *x, int n, int groups, const float *scale, const float *offset,
+                                      int nmax, uint8_t *levels, int level);
+
 /// The largest magnitude (sign bit cleared) among `count` BF16 values, NaN and infinity
 /// counted as zero, as BF16 bits. `level` as for ggufkit_iq4_trial_sums, or 0 for the portable loop.
 uint16_t ggufkit_bf16_largest_finite_magnitude(const uint16_t *x, size_t count, int level);
+
+/// Widens `count` BF16 values to F32 bits (`x << 16`, exact, NaN payloads kept). `level` as for
+/// ggufkit_bf16_largest_finite_magnitude.
+void ggufkit_bf16_to_f32_bits(const uint16_t *x, uint32_t *out, size_t count, int level);
 
 #endif

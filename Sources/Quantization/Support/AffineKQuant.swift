@@ -1,3 +1,4 @@
+import CQuantKernels
 import GGUF
 
 /// The part Q4_K and Q5_K share: eight groups of 32 values, each `x ≈ d·sc·q − dmin·m`
@@ -41,7 +42,7 @@ enum AffineKQuant {
                 } else {
                     finishReference(block, scales: s.scales + 8 * k, mins: s.mins + 8 * k)
                 }
-                requantize(x + 256 * k, block, s.levels + 256 * k, nmax: nmax)
+                requantize(x + 256 * k, block, s.levels + 256 * k, nmax: nmax, kernel: kernel)
                 pack(s.levels + 256 * k, block)
             }
         }
@@ -120,9 +121,21 @@ enum AffineKQuant {
     /// whose stored scale is zero keep their search levels.
     @inline(__always)
     static func requantize(_ x: UnsafePointer<Float>, _ y: UnsafeRawPointer, _ levels: UnsafeMutablePointer<UInt8>,
-                           nmax: Int32) {
+                           nmax: Int32, kernel: Int) {
         let d = GGMLScalar.loadHalf(y, 0)
         let dmin = GGMLScalar.loadHalf(y, 2)
+        if kernel != KQuantSearchKernel.scalar {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buffer in
+                let scales = buffer.baseAddress!, offsets = scales + 8
+                for j in 0..<8 {
+                    let (sc, m) = KScalePacking.scaleMin(j, y + 4)
+                    scales[j] = d * Float(sc)
+                    offsets[j] = dmin * Float(m)
+                }
+                ggufkit_kquant_affine_requantize(x, 32, 8, scales, offsets, nmax, levels, Int32(kernel))
+            }
+            return
+        }
         for j in 0..<8 {
             let (sc, m) = KScalePacking.scaleMin(j, y + 4)
             let scale = d * Float(sc)

@@ -125,13 +125,9 @@ INLINE void affine_search(const float *x, const float *w, int n, int groups, int
         scale = select_f(better, candidate_scale, scale);
         low = select_f(better, candidate_min, low);
     }
-    if (nstep >= 1) {
-        // The scalar search returns before the steps for a flat group; discard what the steps did.
-        scale = select_f(flat, splat_f(0), scale);
-        low = select_f(flat, flat_low, low);
-    } else {
-        scale = select_f(flat, splat_f(0), scale);
-    }
+    // The scalar search returns before the steps for a flat group; discard what the steps did.
+    scale = select_f(flat, splat_f(0), scale);
+    low = select_f(flat, flat_low, low);
     for (int i = 0; i < n; ++i) best_levels[i] = select_i(flat, splat_i(0), best_levels[i]);
     const vf minimum = -low;
     for (int g = 0; g < groups; ++g) {

@@ -1,6 +1,7 @@
 import GGUF
+import Quantization
 
-/// Refuses, before anything is written, to store BF16 values too large for F16: F16 holds at
+/// Refuses, before the output appears, to store BF16 values too large for F16: F16 holds at
 /// most ±65504, and a value from 65520 up would become infinity, which turns every output of the
 /// model into NaN. BF16 keeps F32's range, so it is the type to suggest. (F32 sources keep
 /// llama.cpp's converter behaviour, rounding to infinity, as `numpy.astype` does.)
@@ -15,7 +16,7 @@ enum F16RangeCheck {
                       release: (PlannedTensor) -> Void) throws {
         var offenders: [String] = []
         var largest: Float = 0
-        for tensor in plan where tensor.targetType == .f16 && tensor.sourceType == .bf16 {
+        for tensor in plan where isChecked(tensor) {
             let (source, type) = try bytes(tensor)
             defer { release(tensor) }
             guard let peak = largestFiniteMagnitude(source, type: type), peak >= overflowMagnitude else { continue }
@@ -25,28 +26,28 @@ enum F16RangeCheck {
         if !offenders.isEmpty { throw ConversionError.valuesOutsideF16Range(tensors: offenders, largest: largest) }
     }
 
+    /// The check as the writer applies it, one tensor at a time just before encoding it, so the
+    /// checkpoint is read once rather than once for the check and again for the output. The
+    /// output only appears once complete, so nothing is left behind when this throws; the
+    /// error is the one ``check(_:bytes:release:)`` gives, naming every offending tensor.
+    static func checkBeforeEncoding(_ tensor: PlannedTensor, source: UnsafeRawBufferPointer, type: GGMLType,
+                                    plan: [PlannedTensor],
+                                    bytes: (PlannedTensor) throws -> (UnsafeRawBufferPointer, GGMLType),
+                                    release: (PlannedTensor) -> Void) throws {
+        guard isChecked(tensor), let peak = largestFiniteMagnitude(source, type: type),
+              peak >= overflowMagnitude else { return }
+        try check(plan, bytes: bytes, release: release)
+        throw ConversionError.valuesOutsideF16Range(tensors: [tensor.ggufName], largest: peak)
+    }
+
+    static func isChecked(_ tensor: PlannedTensor) -> Bool {
+        tensor.targetType == .f16 && tensor.sourceType == .bf16
+    }
+
     /// The largest finite magnitude in BF16 data; `nil` for other types.
     static func largestFiniteMagnitude(_ bytes: UnsafeRawBufferPointer, type: GGMLType) -> Float? {
         guard type == .bf16 else { return nil }
-        // BF16 is the top half of an F32, so magnitudes compare as bits; NaN and infinity
-        // (exponent all ones) are left out. Sixteen values at a time, looked at one by one only
-        // when a group holds one that would overflow.
-        var peak: UInt16 = 0
-        func take(_ raw: UInt16) {
-            let magnitude = raw & 0x7FFF
-            if magnitude > peak, magnitude < 0x7F80 { peak = magnitude }
-        }
-        let count = bytes.count / 2
-        var i = 0
-        while i + 16 <= count {
-            let lanes = bytes.loadUnaligned(fromByteOffset: i * 2, as: SIMD16<UInt16>.self) & 0x7FFF
-            if any(lanes .>= overflowBits) {
-                for j in i ..< i + 16 { take(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
-            }
-            i += 16
-        }
-        for j in i ..< count { take(bytes.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
-        return Float(bitPattern: UInt32(peak) << 16)
+        return BFloat16Scan.largestFiniteMagnitude(bytes)
     }
 
     /// BF16 bits of 65536, the smallest BF16 magnitude F16 cannot hold (65280, the one below, fits).

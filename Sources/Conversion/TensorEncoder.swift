@@ -122,6 +122,10 @@ public struct TensorEncoder: Sendable {
         let importance = tensor.importance
         let failure = FirstFailure()
         let pipeline = RowWindowPipeline(threads: threads, windowElements: windowElements)
+        // Rows already handed to `sink`. Workers may be encoding the next window while one is
+        // emitted, so only failures up to the end of the emitted window count: every earlier
+        // row is finished by then, which keeps the reported row independent of thread timing.
+        var rowsEmitted = 0
         try pipeline.run(rowCount: rowCount, rowLength: rowLength, outputRowBytes: rowBytes,
                          work: { firstRow, values, bytes in
             let rows = values.count / max(rowLength, 1)
@@ -144,7 +148,8 @@ public struct TensorEncoder: Sendable {
                 encoder.quantizeRow(UnsafeBufferPointer(values), into: bytes, importance: nil)
             }
         }, emit: { window in
-            if let (row, column) = failure.first {
+            rowsEmitted += window.count / rowBytes
+            if let (row, column) = failure.first, row < rowsEmitted {
                 // The message names the checkpoint's tensor, so it must give the checkpoint's row,
                 // not where a Q/K permutation moved it.
                 var sourceRow = row

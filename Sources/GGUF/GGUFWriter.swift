@@ -55,7 +55,7 @@ public final class GGUFWriter {
         dataOffset = dataStart
 
         do {
-            let file = try AtomicOutputFile(path: path)
+            let file = try AtomicOutputFile(path: path, directIO: true)
             try file.write(encoder.bytes)
             try file.writeZeros(dataStart - headerBytes)
             output = file

@@ -37,12 +37,17 @@ public enum ModelPipeline {
         for override in options.metadataOverrides { metadata[override.key] = try override.metadataValue() }
 
         let finalView = view
-        try F16RangeCheck.check(plan, bytes: { try finalView.storedBytes(of: $0) }, release: { finalView.release($0) })
         let writer = TensorStreamWriter(threads: options.threads, progress: options.progress)
         let (bytes, seconds, paths) = try writer.write(plan: plan, metadata: metadata, to: options.outputPath,
                                                        split: options.split,
                                                        source: { try finalView.storedBytes(of: $0) },
-                                                       release: { finalView.release($0) })
+                                                       release: { finalView.release($0) },
+                                                       prefetch: { finalView.prefetch($0) },
+                                                       inspect: { tensor, bytes, type in
+            try F16RangeCheck.checkBeforeEncoding(tensor, source: bytes, type: type, plan: plan,
+                                                  bytes: { try finalView.storedBytes(of: $0) },
+                                                  release: { finalView.release($0) })
+        })
         return ConversionSummary(outputPath: paths[0], fileType: options.fileType, tensorCount: plan.count,
                                  bytesWritten: bytes, parameterCount: plan.reduce(0) { $0 + $1.elementCount },
                                  seconds: seconds, tensors: plan, outputPaths: paths)

@@ -209,6 +209,19 @@ public struct ModelView: @unchecked Sendable {
         }
     }
 
+    /// Asks the source to start reading a tensor's stored bytes ahead of use (a hint: nothing
+    /// is mapped into memory until the bytes are touched).
+    func prefetch(_ tensor: PlannedTensor) {
+        switch (tensor.source, source) {
+        case let (.checkpoint(info, _), .huggingFace(folder)):
+            folder.checkpoint.advise(named: info.name, willNeed: true)
+        case let (.gguf(info, _), .gguf(file)):
+            file.advise(info, willNeed: true)
+        default:
+            break
+        }
+    }
+
     /// Lets the source drop a written tensor's pages (keeps resident memory flat).
     func release(_ tensor: PlannedTensor) {
         switch (tensor.source, source) {

@@ -1,9 +1,19 @@
+import CQuantKernels
+
 /// Eight-lane F32⇄BF16 loops matching ``FloatConversion/bfloat16Bits(from:)`` and
 /// ``FloatConversion/float(fromBFloat16Bits:)``.
 enum BFloat16Kernels {
     typealias Words = SIMD8<UInt32>
 
+    private static let widenLevel = ggufkit_quant_simd_level(1)
+
     static func bf16ToF32(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, _ count: Int) {
+        // Aligned buffers (the usual case) take the C loop, which the compiler vectorizes better.
+        if count > 0, Int(bitPattern: input) % 2 == 0, Int(bitPattern: output) % 4 == 0 {
+            ggufkit_bf16_to_f32_bits(input.assumingMemoryBound(to: UInt16.self),
+                                     output.assumingMemoryBound(to: UInt32.self), count, widenLevel)
+            return
+        }
         var index = 0
         while index + 8 <= count {
             let halves = input.loadUnaligned(fromByteOffset: index &* 2, as: SIMD8<UInt16>.self)

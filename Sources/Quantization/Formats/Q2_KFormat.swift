@@ -7,29 +7,35 @@ import GGUF
 /// Without importance this is ggml's `quantize_row_q2_K_ref`; with importance,
 /// `quantize_row_q2_K_impl`.
 public struct Q2_KFormat: BlockFormat {
-    public init() {}
+    /// The search implementation (``KQuantSearchKernel``); every choice gives the same bytes.
+    let kernel: Int
+
+    public init() { kernel = KQuantSearchKernel.automatic }
+    init(kernel: Int) { self.kernel = kernel }
+
     public var type: GGMLType { .q2_K }
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
         KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, scratch in
             if let weights {
-                Self.quantizeWeighted(x, weights, y, scratch)
+                Self.quantizeWeighted(x, weights, y, scratch, kernel: kernel)
             } else {
-                Self.quantizeReference(x, y, scratch)
+                Self.quantizeReference(x, y, scratch, kernel: kernel)
             }
         }
     }
 
-    private static func quantizeReference(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch) {
+    private static func quantizeReference(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch,
+                                          kernel: Int) {
         let parameters = AffineSearch.Parameters(nmax: 3, rmin: Float(-0.5), rdelta: Float(0.1), steps: 15,
                                                  useAbsoluteError: true, flatWhenNotIncreasing: false)
         var maxScale: Float = 0
         var maxMin: Float = 0
+        for i in 0..<256 { s.weights[i] = abs(x[i]) }
+        AffineSearch.searchGroups(count: 16, groups: 16, x, weights: s.weights, levels: s.levels, scales: s.scales,
+                                  mins: s.mins, scratch: s.auxLevels, parameters, kernel: kernel)
         for j in 0..<16 {
-            for l in 0..<16 { s.weights[l] = abs(x[16 * j + l]) }
-            s.scales[j] = AffineSearch.search(count: 16, x + 16 * j, weights: s.weights, levels: s.levels + 16 * j,
-                                              minimum: &s.mins[j], scratch: s.auxLevels, parameters)
             if s.scales[j] > maxScale { maxScale = s.scales[j] }
             if s.mins[j] > maxMin { maxMin = s.mins[j] }
         }
@@ -60,22 +66,23 @@ public struct Q2_KFormat: BlockFormat {
     }
 
     private static func quantizeWeighted(_ x: UnsafePointer<Float>, _ importance: UnsafePointer<Float>,
-                                         _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch) {
+                                         _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch, kernel: Int) {
         let parameters = AffineSearch.Parameters(nmax: 3, rmin: Float(-0.9), rdelta: Float(0.05), steps: 36,
                                                  useAbsoluteError: false, flatWhenNotIncreasing: true)
         let sigma2 = KQuantRow.sumOfSquares(x) / 256
         for j in 0..<16 {
             let qw = importance + 16 * j
+            let w = s.weights + 16 * j
             for l in 0..<16 {
                 let v = x[16 * j + l]
-                s.weights[l] = qw[l] * (sigma2 + v * v).squareRoot()
+                w[l] = qw[l] * (sigma2 + v * v).squareRoot()
             }
             var sum: Float = 0
-            for l in 0..<16 { sum += s.weights[l] }
+            for l in 0..<16 { sum += w[l] }
             s.groupWeights[j] = sum
-            s.scales[j] = AffineSearch.search(count: 16, x + 16 * j, weights: s.weights, levels: s.levels + 16 * j,
-                                              minimum: &s.mins[j], scratch: s.auxLevels, parameters)
         }
+        AffineSearch.searchGroups(count: 16, groups: 16, x, weights: s.weights, levels: s.levels, scales: s.scales,
+                                  mins: s.mins, scratch: s.auxLevels, parameters, kernel: kernel)
         let d = ScaleLevelSearch.search(count: 16, nmax: 15, s.scales, levels: s.scaleLevels, weights: s.groupWeights)
         let m = ScaleLevelSearch.search(count: 16, nmax: 15, s.mins, levels: s.minLevels, weights: s.groupWeights)
         let dBits = GGMLScalar.storeHalf(d, y, 80)

@@ -7,27 +7,33 @@ import GGUF
 /// Without importance this is ggml's `quantize_row_q3_K_ref`; with importance,
 /// `quantize_row_q3_K_impl`.
 public struct Q3_KFormat: BlockFormat {
-    public init() {}
+    /// The search implementation (``KQuantSearchKernel``); every choice gives the same bytes.
+    let kernel: Int
+
+    public init() { kernel = KQuantSearchKernel.automatic }
+    init(kernel: Int) { self.kernel = kernel }
+
     public var type: GGMLType { .q3_K }
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
         KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, scratch in
             if let weights {
-                Self.quantizeWeighted(x, weights, y, scratch)
+                Self.quantizeWeighted(x, weights, y, scratch, kernel: kernel)
             } else {
-                Self.quantizeReference(x, y, scratch)
+                Self.quantizeReference(x, y, scratch, kernel: kernel)
             }
             Self.requantizeAndPack(x, y, scratch.signedLevels)
         }
     }
 
-    private static func quantizeReference(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch) {
+    private static func quantizeReference(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch,
+                                          kernel: Int) {
         var maxScale: Float = 0
         var maxMagnitude: Float = 0
+        SymmetricSearch.searchGroupsByLevelMoves(count: 16, groups: 16, nmax: 4, x, levels: s.signedLevels,
+                                                 scales: s.scales, kernel: kernel)
         for j in 0..<16 {
-            s.scales[j] = SymmetricSearch.searchScaleByLevelMoves(count: 16, nmax: 4, x + 16 * j,
-                                                                  levels: s.signedLevels + 16 * j)
             let magnitude = abs(s.scales[j])
             if magnitude > maxMagnitude {
                 maxMagnitude = magnitude
@@ -50,20 +56,21 @@ public struct Q3_KFormat: BlockFormat {
     }
 
     private static func quantizeWeighted(_ x: UnsafePointer<Float>, _ importance: UnsafePointer<Float>,
-                                         _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch) {
+                                         _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch, kernel: Int) {
         let sigma2 = 2 * KQuantRow.sumOfSquares(x) / 256
         for j in 0..<16 {
             let qw = importance + 16 * j
+            let w = s.weights + 16 * j
             for l in 0..<16 {
                 let v = x[16 * j + l]
-                s.weights[l] = qw[l] * (sigma2 + v * v).squareRoot()
+                w[l] = qw[l] * (sigma2 + v * v).squareRoot()
             }
             var sum: Float = 0
-            for l in 0..<16 { sum += s.weights[l] }
+            for l in 0..<16 { sum += w[l] }
             s.groupWeights[j] = sum
-            s.scales[j] = SymmetricSearch.searchScale(count: 16, nmax: 4, x + 16 * j, levels: s.signedLevels + 16 * j,
-                                                      weights: s.weights)
         }
+        SymmetricSearch.searchGroups(count: 16, groups: 16, nmax: 4, x, levels: s.signedLevels, scales: s.scales,
+                                     weights: s.weights, kernel: kernel)
         let packed = (y + 96).assumingMemoryBound(to: UInt8.self)
         for k in 0..<12 { packed[k] = 0 }
         let d = SymmetricSearch.searchScale(count: 16, nmax: 32, s.scales, levels: s.signedScaleLevels,

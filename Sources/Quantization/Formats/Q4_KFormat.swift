@@ -7,23 +7,23 @@ import GGUF
 /// Without importance this is ggml's `quantize_row_q4_K_ref`; with importance,
 /// `quantize_row_q4_K_impl`.
 public struct Q4_KFormat: BlockFormat {
-    public init() {}
+    /// The search implementation (``KQuantSearchKernel``); every choice gives the same bytes.
+    let kernel: Int
+
+    public init() { kernel = KQuantSearchKernel.automatic }
+    init(kernel: Int) { self.kernel = kernel }
+
     public var type: GGMLType { .q4_K }
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
         let reference = AffineSearch.Parameters(nmax: 15, rmin: -1, rdelta: Float(0.1), steps: 20,
                                                 useAbsoluteError: false, flatWhenNotIncreasing: false)
-        KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, s in
-            if let weights {
-                AffineKQuant.quantizeWeighted(x, weights, y, s, nmax: 15, clampLevels: false)
-            } else {
-                AffineKQuant.quantizeReference(x, y, s, reference)
-            }
-            AffineKQuant.requantize(x, y, s.levels, nmax: 15)
+        AffineKQuant.quantizeRow(type, source, into: destination, importance: importance, nmax: 15,
+                                 reference: reference, clampLevels: false, kernel: kernel) { levels, y in
             let q = (y + 16).assumingMemoryBound(to: UInt8.self)
             for pair in 0..<4 {
-                let first = s.levels + 64 * pair
+                let first = levels + 64 * pair
                 for l in 0..<32 {
                     q[32 * pair + l] = UInt8(truncatingIfNeeded: Int32(first[l]) | (Int32(first[l + 32]) << 4))
                 }

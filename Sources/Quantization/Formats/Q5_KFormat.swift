@@ -7,21 +7,21 @@ import GGUF
 /// Without importance this is ggml's `quantize_row_q5_K_ref`; with importance,
 /// `quantize_row_q5_K_impl`.
 public struct Q5_KFormat: BlockFormat {
-    public init() {}
+    /// The search implementation (``KQuantSearchKernel``); every choice gives the same bytes.
+    let kernel: Int
+
+    public init() { kernel = KQuantSearchKernel.automatic }
+    init(kernel: Int) { self.kernel = kernel }
+
     public var type: GGMLType { .q5_K }
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
         let reference = AffineSearch.Parameters(nmax: 31, rmin: Float(-0.5), rdelta: Float(0.1), steps: 15,
                                                 useAbsoluteError: false, flatWhenNotIncreasing: false)
-        KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, s in
-            if let weights {
-                AffineKQuant.quantizeWeighted(x, weights, y, s, nmax: 31, clampLevels: true)
-            } else {
-                AffineKQuant.quantizeReference(x, y, s, reference)
-            }
-            AffineKQuant.requantize(x, y, s.levels, nmax: 31)
-            Self.pack(s.levels, y)
+        AffineKQuant.quantizeRow(type, source, into: destination, importance: importance, nmax: 31,
+                                 reference: reference, clampLevels: true, kernel: kernel) { levels, y in
+            Self.pack(levels, y)
         }
     }
 

@@ -7,26 +7,31 @@ import GGUF
 /// Without importance this is ggml's `quantize_row_q6_K_ref` (groups weighted by x²);
 /// with importance, `quantize_row_q6_K_impl` (groups weighted by the importance).
 public struct Q6_KFormat: BlockFormat {
-    public init() {}
+    /// The search implementation (``KQuantSearchKernel``); every choice gives the same bytes.
+    let kernel: Int
+
+    public init() { kernel = KQuantSearchKernel.automatic }
+    init(kernel: Int) { self.kernel = kernel }
+
     public var type: GGMLType { .q6_K }
 
     public func quantizeRow(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer,
                             importance: UnsafeBufferPointer<Float>?) {
         KQuantRow.forEachBlock(type, source, destination, importance) { x, weights, y, s in
-            Self.quantizeBlock(x, weights, y, s)
+            Self.quantizeBlock(x, weights, y, s, kernel: kernel)
         }
     }
 
     @inline(__always)
     private static func quantizeBlock(_ x: UnsafePointer<Float>, _ importance: UnsafePointer<Float>?,
-                                      _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch) {
+                                      _ y: UnsafeMutableRawPointer, _ s: KQuantRow.Scratch, kernel: Int) {
         let levels = s.signedLevels
         var maxScale: Float = 0
         var maxMagnitude: Float = 0
+        SymmetricSearch.searchGroups(count: 16, groups: 16, nmax: 32, x, levels: levels, scales: s.scales,
+                                     weights: importance, kernel: kernel)
         for group in 0..<16 {
-            let scale = SymmetricSearch.searchScale(count: 16, nmax: 32, x + 16 * group, levels: levels + 16 * group,
-                                                    weights: importance.map { $0 + 16 * group })
-            s.scales[group] = scale
+            let scale = s.scales[group]
             if abs(scale) > maxMagnitude {
                 maxMagnitude = abs(scale)
                 maxScale = scale

@@ -1,3 +1,5 @@
+import CQuantKernels
+
 /// Scale-and-minimum searches for the affine quantizers (`x ≈ scale * L - min`, L in
 /// `0...nmax`), reproducing ggml's `make_qkx2_quants` and `make_qkx3_quants`.
 ///
@@ -94,5 +96,27 @@ enum AffineSearch {
         }
         minimum = -low
         return scale
+    }
+}
+
+extension AffineSearch {
+    /// ``search(count:_:weights:levels:minimum:scratch:_:)`` over `groups` consecutive groups of
+    /// `n` (`x`, `weights` and `levels` at `g * n`; `scales[g]`, `mins[g]`), by `kernel`
+    /// (``KQuantSearchKernel``). Every kernel gives the same results.
+    @inline(__always)
+    static func searchGroups(count n: Int, groups: Int, _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                             levels: UnsafeMutablePointer<UInt8>, scales: UnsafeMutablePointer<Float>,
+                             mins: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<UInt8>, _ p: Parameters,
+                             kernel: Int) {
+        if kernel == KQuantSearchKernel.scalar || groups > 16 || n > 32 {
+            for g in 0..<groups {
+                scales[g] = search(count: n, x + n * g, weights: weights + n * g, levels: levels + n * g,
+                                   minimum: &mins[g], scratch: scratch, p)
+            }
+        } else {
+            ggufkit_kquant_affine_search(x, weights, Int32(n), Int32(groups), p.nmax, p.rmin, p.rdelta, Int32(p.steps),
+                                         p.useAbsoluteError ? 1 : 0, p.flatWhenNotIncreasing ? 1 : 0, levels, scales,
+                                         mins, Int32(kernel))
+        }
     }
 }

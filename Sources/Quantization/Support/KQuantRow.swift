@@ -2,16 +2,17 @@ import GGUF
 
 /// Helpers shared by the K-quant super-block encoders (256 values per block).
 enum KQuantRow {
-    /// Scratch space one super-block needs; allocated once per row on the stack.
+    /// Scratch space for up to two super-blocks (the vector searches take two Q4_K/Q5_K blocks
+    /// at once); allocated once per row on the stack.
     struct Scratch {
-        var levels: UnsafeMutablePointer<UInt8>      // 256 quantized levels
+        var levels: UnsafeMutablePointer<UInt8>      // 512 quantized levels
         var auxLevels: UnsafeMutablePointer<UInt8>   // 32 candidate levels for the searches
-        var weights: UnsafeMutablePointer<Float>     // 32 per-element weights
-        var scales: UnsafeMutablePointer<Float>      // 16 sub-block scales
-        var mins: UnsafeMutablePointer<Float>        // 16 sub-block minimums
-        var groupWeights: UnsafeMutablePointer<Float> // 16 summed weights per sub-block
-        var scaleLevels: UnsafeMutablePointer<UInt8> // 16 quantized scales
-        var minLevels: UnsafeMutablePointer<UInt8>   // 16 quantized minimums
+        var weights: UnsafeMutablePointer<Float>     // 512 per-element weights
+        var scales: UnsafeMutablePointer<Float>      // 32 sub-block scales
+        var mins: UnsafeMutablePointer<Float>        // 32 sub-block minimums
+        var groupWeights: UnsafeMutablePointer<Float> // 32 summed weights per sub-block
+        var scaleLevels: UnsafeMutablePointer<UInt8> // 32 quantized scales
+        var minLevels: UnsafeMutablePointer<UInt8>   // 32 quantized minimums
 
         var signedLevels: UnsafeMutablePointer<Int8> {
             UnsafeMutableRawPointer(levels).assumingMemoryBound(to: Int8.self)
@@ -19,17 +20,24 @@ enum KQuantRow {
         var signedScaleLevels: UnsafeMutablePointer<Int8> {
             UnsafeMutableRawPointer(scaleLevels).assumingMemoryBound(to: Int8.self)
         }
+
+        /// The same buffers moved on by `blocks` super-blocks (of a two-block scratch).
+        func advanced(byBlocks blocks: Int) -> Scratch {
+            Scratch(levels: levels + 256 * blocks, auxLevels: auxLevels, weights: weights + 256 * blocks,
+                    scales: scales + 16 * blocks, mins: mins + 16 * blocks, groupWeights: groupWeights + 16 * blocks,
+                    scaleLevels: scaleLevels + 16 * blocks, minLevels: minLevels + 16 * blocks)
+        }
     }
 
     @inline(__always)
     static func withScratch<R>(_ body: (Scratch) -> R) -> R {
-        withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) { raw in
+        withUnsafeTemporaryAllocation(byteCount: 3072, alignment: 64) { raw in
             let base = raw.baseAddress!
-            let floats = base.bindMemory(to: Float.self, capacity: 128)
-            let bytes = (base + 512).bindMemory(to: UInt8.self, capacity: 512)
-            return body(Scratch(levels: bytes, auxLevels: bytes + 256, weights: floats, scales: floats + 32,
-                                mins: floats + 48, groupWeights: floats + 64, scaleLevels: bytes + 288,
-                                minLevels: bytes + 304))
+            let floats = base.bindMemory(to: Float.self, capacity: 608)
+            let bytes = (base + 2432).bindMemory(to: UInt8.self, capacity: 640)
+            return body(Scratch(levels: bytes, auxLevels: bytes + 512, weights: floats, scales: floats + 512,
+                                mins: floats + 544, groupWeights: floats + 576, scaleLevels: bytes + 544,
+                                minLevels: bytes + 576))
         }
     }
 
@@ -40,13 +48,30 @@ enum KQuantRow {
     static func forEachBlock(_ type: GGMLType, _ source: UnsafeBufferPointer<Float>,
                              _ destination: UnsafeMutableRawBufferPointer, _ importance: UnsafeBufferPointer<Float>?,
                              _ body: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutableRawPointer, Scratch) -> Void) {
+        forEachBlockBatch(type, source, destination, importance, batch: 1) { x, weights, y, _, scratch in
+            body(x, weights, y, scratch)
+        }
+    }
+
+    /// ``forEachBlock(_:_:_:_:_:)`` handing over up to `batch` (1 or 2) consecutive super-blocks
+    /// at a time: `body(x, importance, y, count, scratch)`, the last call with fewer when the
+    /// row's block count is not a multiple of `batch`.
+    @inline(__always)
+    static func forEachBlockBatch(_ type: GGMLType, _ source: UnsafeBufferPointer<Float>,
+                                  _ destination: UnsafeMutableRawBufferPointer,
+                                  _ importance: UnsafeBufferPointer<Float>?, batch: Int,
+                                  _ body: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutableRawPointer, Int,
+                                           Scratch) -> Void) {
         let blocks = BlockLoop.blockCount(type, elements: source.count, bytes: destination.count)
         guard blocks > 0, let input = source.baseAddress, let output = destination.baseAddress else { return }
         let weights = BlockLoop.weights(importance, covering: blocks * 256)
         let blockBytes = type.bytesPerBlock
         withScratch { scratch in
-            for block in 0..<blocks {
-                body(input + block * 256, weights.map { $0 + block * 256 }, output + block * blockBytes, scratch)
+            var block = 0
+            while block < blocks {
+                let count = Swift.min(batch, blocks - block)
+                body(input + block * 256, weights.map { $0 + block * 256 }, output + block * blockBytes, count, scratch)
+                block += count
             }
         }
     }

@@ -1,3 +1,5 @@
+import CQuantKernels
+
 /// Scale searches for symmetric quantizers (levels centred on zero), reproducing
 /// ggml's `make_qx_quants` and `make_q3_quants` operation for operation.
 ///
@@ -112,5 +114,38 @@ enum SymmetricSearch {
         }
         for i in 0..<n { levels[i] = Int8(truncatingIfNeeded: Int32(levels[i]) &+ nmax) }
         return sumL2 > 0 ? sumLX / sumL2 : 0
+    }
+}
+
+extension SymmetricSearch {
+    /// ``searchScale(count:nmax:_:levels:weights:)`` over `groups` consecutive groups of `n`
+    /// (`x`, `weights` and `levels` at `g * n`; `scales[g]`), by `kernel` (``KQuantSearchKernel``).
+    @inline(__always)
+    static func searchGroups(count n: Int, groups: Int, nmax: Int32, _ x: UnsafePointer<Float>,
+                             levels: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>,
+                             weights: UnsafePointer<Float>?, kernel: Int) {
+        if kernel == KQuantSearchKernel.scalar || groups > 16 || n > 32 {
+            for g in 0..<groups {
+                scales[g] = searchScale(count: n, nmax: nmax, x + n * g, levels: levels + n * g,
+                                        weights: weights.map { $0 + n * g })
+            }
+        } else {
+            ggufkit_kquant_symmetric_search(x, weights, Int32(n), Int32(groups), nmax, levels, scales, Int32(kernel))
+        }
+    }
+
+    /// ``searchScaleByLevelMoves(count:nmax:_:levels:)`` over `groups` consecutive groups of `n`,
+    /// by `kernel` (``KQuantSearchKernel``).
+    @inline(__always)
+    static func searchGroupsByLevelMoves(count n: Int, groups: Int, nmax: Int32, _ x: UnsafePointer<Float>,
+                                         levels: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>,
+                                         kernel: Int) {
+        if kernel == KQuantSearchKernel.scalar || groups > 16 || n > 32 {
+            for g in 0..<groups {
+                scales[g] = searchScaleByLevelMoves(count: n, nmax: nmax, x + n * g, levels: levels + n * g)
+            }
+        } else {
+            ggufkit_kquant_level_moves_search(x, Int32(n), Int32(groups), nmax, levels, scales, Int32(kernel))
+        }
     }
 }

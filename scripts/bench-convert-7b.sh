@@ -7,16 +7,17 @@
 # output's size with dd oflag=direct, as ggufkit writes GGUF output bypassing the page cache
 # (no fsync in either). Nothing drops the page cache first, so both see the same cache state.
 #
-# Usage: scripts/bench-convert-7b.sh [MODEL_DIR] [TYPES...]
-#   default model /work/big/synth7b (made by ../shared/scripts/make-synthetic-llama.py),
+# Usage: scripts/bench-convert-7b.sh MODEL_DIR [TYPES...]
+#   MODEL_DIR: for example a checkpoint made by ../shared/scripts/make-synthetic-llama.py DIR;
 #   default types: q4_k_m f16
 # Environment: RUNS (default 3), THREADS (ggufkit -t, default all cores), BIN (default
 #   .build/release/ggufkit, built when missing), OUT (scratch folder, default a temporary folder
 #   beside the model; it needs room for the largest output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=${1:-/work/big/synth7b}
-shift || true
+[ $# -ge 1 ] || { echo "usage: $0 MODEL_DIR [TYPES...]" >&2; exit 64; }
+model=$1
+shift
 types=("$@"); [ ${#types[@]} -gt 0 ] || types=(q4_k_m f16)
 runs=${RUNS:-3}
 bin=${BIN:-.build/release/ggufkit}

@@ -11,7 +11,7 @@ Qwen3ForCausalLM (per-head Q/K RMSNorm), GQA, tied embeddings, linear RoPE scali
 
 Examples:
     # logits of every position as JSON: {"tokens": [...], "logits": [[...], ...]}
-    python3 scripts/reference_forward.py /work/shared/models/stories260K --tokens 1,403,407
+    python3 scripts/reference_forward.py ../shared/models/stories260K --tokens 1,403,407
     # the same saved as a float32 .npy of shape [tokens, vocab]
     python3 scripts/reference_forward.py MODEL --tokens 1,403 --out logits.npy
     # greedy continuation: prints {"tokens": [...prompt..., ...generated...]}

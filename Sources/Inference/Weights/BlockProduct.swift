@@ -24,6 +24,8 @@ struct BlockProduct: @unchecked Sendable {
         let kernel: DotKernel
         let function: gk_dot_function?
         let rowOffset: Int
+        /// Index into ``activations`` of the encoding this part reads.
+        let activationIndex: Int
     }
 
     private struct Task {
@@ -35,6 +37,8 @@ struct BlockProduct: @unchecked Sendable {
     private let tasks: [Task]
     /// The distinct activation encodings the parts read, in first-use order.
     private let activations: [DotActivation]
+    /// The encoding decode-then-dot parts read (as floats), when there are such parts.
+    private let decodedActivationIndex: Int?
     let columns: Int
     /// SIMD level of the F32 dot used by decode-then-dot parts.
     private let level: Int
@@ -43,12 +47,21 @@ struct BlockProduct: @unchecked Sendable {
     init?(parts decoded: [DecodedTensor], rowOffsets: [Int], roundings: [ActivationRounding], level: Int) {
         var parts: [Part] = []
         var activations: [DotActivation] = []
+        var decodedActivationIndex: Int?
         for (index, tensor) in decoded.enumerated() {
             guard roundings[index] != .none, let kernel = QuantKernels.kernel(for: tensor.tensor.type) else { return nil }
             if !activations.contains(kernel.activation) { activations.append(kernel.activation) }
             guard tensor.columns % kernel.activation.blockSize == 0 else { return nil }
-            parts.append(Part(tensor: tensor, kernel: kernel, function: kernel.blockFunction(level: level),
-                              rowOffset: rowOffsets[index]))
+            let activationIndex = activations.firstIndex(of: kernel.activation)!
+            let function = kernel.blockFunction(level: level)
+            if function == nil {
+                // One float copy of the rounded activations serves every decode-then-dot part; parts wanting two
+                // different roundings are left to the batch path.
+                guard decodedActivationIndex == nil || decodedActivationIndex == activationIndex else { return nil }
+                decodedActivationIndex = activationIndex
+            }
+            parts.append(Part(tensor: tensor, kernel: kernel, function: function, rowOffset: rowOffsets[index],
+                              activationIndex: activationIndex))
         }
         var tasks: [Task] = []
         for (index, part) in parts.enumerated() {
@@ -63,6 +76,7 @@ struct BlockProduct: @unchecked Sendable {
         self.parts = parts
         self.tasks = tasks
         self.activations = activations
+        self.decodedActivationIndex = decodedActivationIndex
         columns = decoded.first?.columns ?? 0
         self.level = level
     }
@@ -90,12 +104,7 @@ struct BlockProduct: @unchecked Sendable {
         // Parts without a block kernel take the rounded activations as floats, and decode weight rows per worker.
         var rounded: UnsafeMutablePointer<Float>?
         var decodeScratch: UnsafeMutablePointer<Float>?
-        if let decodedIndex = activations.indices.first(where: { index in
-            parts.contains { part in
-                if case .decoded = part.kernel, part.kernel.activation == activations[index] { return true }
-                return false
-            }
-        }) {
+        if let decodedIndex = decodedActivationIndex {
             let activation = activations[decodedIndex]
             let floats = try context.workspace.floats(.roundedInput, count: Workspace.product(m, columns, what: "rounded input"))
             for row in 0 ..< m {
@@ -114,9 +123,8 @@ struct BlockProduct: @unchecked Sendable {
             let weights = tensor.tensor.bytes.baseAddress! + task.rows.lowerBound * tensor.rowBytes
             let target = output + part.rowOffset + task.rows.lowerBound
             if let function = part.function {
-                let activationIndex = activations.firstIndex(of: part.kernel.activation)!
                 gk_dot_rows(function, Int32(columns), weights, tensor.rowBytes, Int32(task.rows.count),
-                            encoded + offsets[activationIndex], part.kernel.activation.rowBytes(columns), Int32(m),
+                            encoded + offsets[part.activationIndex], part.kernel.activation.rowBytes(columns), Int32(m),
                             target, outputStride, accumulate ? 1 : 0)
             } else if let rounded, let decodeScratch {
                 let row = decodeScratch + worker * columns

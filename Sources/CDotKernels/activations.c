@@ -7,7 +7,7 @@ size_t gk_activation_row_bytes(gk_activation_format format, int n) {
     switch (format) {
     case GK_ACTIVATION_Q8_1: return (size_t)(n / 32) * sizeof(gk_block_q8_1);
     case GK_ACTIVATION_Q8_K: return (size_t)(n / 256) * sizeof(gk_block_q8_K);
-    case GK_ACTIVATION_F16:
+    case GK_ACTIVATION_F16: return (size_t)n * 4;
     case GK_ACTIVATION_BF16: return (size_t)n * 2;
     }
     return 0;
@@ -64,8 +64,8 @@ void gk_quantize_activations(gk_activation_format format, const float *x, void *
     case GK_ACTIVATION_Q8_1: quantize_q8_1(x, row, n); return;
     case GK_ACTIVATION_Q8_K: quantize_q8_K(x, row, n); return;
     case GK_ACTIVATION_F16: {
-        gk_half *h = row;
-        for (int i = 0; i < n; i++) h[i] = gk_float_to_half(x[i]);
+        float *h = row;
+        for (int i = 0; i < n; i++) h[i] = gk_half_to_float(gk_float_to_half(x[i]));
         return;
     }
     case GK_ACTIVATION_BF16: {
@@ -93,8 +93,7 @@ void gk_dequantize_activations(gk_activation_format format, const void *row, flo
         return;
     }
     case GK_ACTIVATION_F16: {
-        const gk_half *h = row;
-        for (int i = 0; i < n; i++) x[i] = gk_half_to_float(h[i]);
+        memcpy(x, row, (size_t)n * 4);
         return;
     }
     case GK_ACTIVATION_BF16: {
@@ -112,6 +111,10 @@ void gk_dot_rows(gk_dot_function dot, int n, const void *weights, size_t weight_
     const uint8_t *a = activations;
     for (int r = 0; r < rows; r++) {
         const void *row = w + (size_t)r * weight_row_bytes;
+        // The hardware prefetcher follows one stream poorly at row ends; asking for the row after next keeps
+        // memory busy while this one is multiplied. Prefetches never fault, so reading past the last row is harmless.
+        const uint8_t *ahead = w + (size_t)(r + 2) * weight_row_bytes;
+        for (size_t o = 0; o < weight_row_bytes; o += 64) __builtin_prefetch(ahead + o, 0, 3);
         for (int i = 0; i < m; i++) {
             float value;
             dot(n, row, a + (size_t)i * activation_row_bytes, &value);

@@ -1,12 +1,14 @@
 // Dot products of half-precision weight rows with activations rounded to the same type, and plain F32 dots.
+// F16 activations are held as the floats of their F16 rounding, so each weight value needs one conversion, not two.
 // Products and sums are taken in F32, as ggml's F16/BF16 kernels do.
 #include "dot_kernels.h"
 #include "blocks.h"
 
 static void dot_f16_scalar(int n, const void *w, const void *a, float *s) {
-    const gk_half *x = w, *y = a;
+    const gk_half *x = w;
+    const float *y = a;
     float sum = 0;
-    for (int i = 0; i < n; i++) sum += gk_half_to_float(x[i]) * gk_half_to_float(y[i]);
+    for (int i = 0; i < n; i++) sum += gk_half_to_float(x[i]) * y[i];
     *s = sum;
 }
 

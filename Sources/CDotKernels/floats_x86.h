@@ -1,7 +1,8 @@
 // x86 template for floats.c, compiled once per level by x86_levels.h. Four accumulators of 8 lanes, then the tail.
 
 GK_KERNEL void GK_FN(dot_f16)(int n, const void *w, const void *a, float *s) {
-    const gk_half *x = w, *y = a;
+    const gk_half *x = w;
+    const float *y = a;
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     int i = 0;
 #if GK_VNNI
@@ -10,7 +11,7 @@ GK_KERNEL void GK_FN(dot_f16)(int n, const void *w, const void *a, float *s) {
     for (; i + 64 <= n; i += 64) {
         for (int k = 0; k < 4; k++) {
             const __m512 xv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(x + i + 16 * k)));
-            const __m512 yv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + i + 16 * k)));
+            const __m512 yv = _mm512_loadu_ps(y + i + 16 * k);
             wide[k] = _mm512_fmadd_ps(xv, yv, wide[k]);
         }
     }
@@ -20,12 +21,12 @@ GK_KERNEL void GK_FN(dot_f16)(int n, const void *w, const void *a, float *s) {
     for (; i + 32 <= n; i += 32) {
         for (int k = 0; k < 4; k++) {
             const __m256 xv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + 8 * k)));
-            const __m256 yv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i + 8 * k)));
+            const __m256 yv = _mm256_loadu_ps(y + i + 8 * k);
             acc[k] = _mm256_fmadd_ps(xv, yv, acc[k]);
         }
     }
     float sum = GK_FN(hsum8)(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
-    for (; i < n; i++) sum += GK_H2F(x[i]) * GK_H2F(y[i]);
+    for (; i < n; i++) sum += GK_H2F(x[i]) * y[i];
     *s = sum;
 }
 

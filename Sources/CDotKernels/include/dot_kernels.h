@@ -11,7 +11,7 @@ typedef enum {
     GK_ACTIVATION_Q8_1 = 0,
     /// 256-value blocks: F32 scale, 256 int8, 16 int16 sums of 16 values (ggml's block_q8_K).
     GK_ACTIVATION_Q8_K = 1,
-    /// IEEE half precision.
+    /// Values rounded to IEEE half precision, held as the floats they round to (4 bytes each).
     GK_ACTIVATION_F16 = 2,
     /// bfloat16.
     GK_ACTIVATION_BF16 = 3,

@@ -104,22 +104,30 @@ void gk_dequantize_activations(gk_activation_format format, const void *row, flo
     }
 }
 
-void gk_dot_rows(gk_dot_function dot, int n, const void *weights, size_t weight_row_bytes, int rows,
-                 const void *activations, size_t activation_row_bytes, int m, float *out, size_t out_stride,
+void gk_dot_rows(gk_dot_function dot, gk_dot4_function dot4, int n, const void *weights, size_t weight_row_bytes,
+                 int rows, const void *activations, size_t activation_row_bytes, int m, float *out, size_t out_stride,
                  int accumulate) {
     const uint8_t *w = weights;
     const uint8_t *a = activations;
-    for (int r = 0; r < rows; r++) {
-        const void *row = w + (size_t)r * weight_row_bytes;
-        // The hardware prefetcher follows one stream poorly at row ends; asking for the row after next keeps
-        // memory busy while this one is multiplied. Prefetches never fault, so reading past the last row is harmless.
-        const uint8_t *ahead = w + (size_t)(r + 2) * weight_row_bytes;
-        for (size_t o = 0; o < weight_row_bytes; o += 64) __builtin_prefetch(ahead + o, 0, 3);
+    const int step = dot4 ? 4 : 1;
+    for (int r = 0; r < rows; r += step) {
+        // The hardware prefetcher follows one stream poorly at row ends; asking for the rows after next keeps
+        // memory busy while these are multiplied. Prefetches never fault, so reading past the last row is harmless.
+        const uint8_t *ahead = w + (size_t)(r + 2 * step) * weight_row_bytes;
+        for (size_t o = 0; o < (size_t)step * weight_row_bytes; o += 64) __builtin_prefetch(ahead + o, 0, 3);
+        const uint8_t *row = w + (size_t)r * weight_row_bytes;
+        const int count = dot4 && r + 4 <= rows ? 4 : 1;
         for (int i = 0; i < m; i++) {
-            float value;
-            dot(n, row, a + (size_t)i * activation_row_bytes, &value);
+            float values[4];
+            const uint8_t *activation = a + (size_t)i * activation_row_bytes;
+            if (count == 4) {
+                dot4(n, row, weight_row_bytes, activation, values);
+            } else {
+                for (int k = 0; k < step && r + k < rows; k++) dot(n, row + (size_t)k * weight_row_bytes, activation, &values[k]);
+            }
+            const int produced = r + step <= rows ? step : rows - r;
             float *target = out + (size_t)i * out_stride + r;
-            *target = accumulate ? *target + value : value;
+            for (int k = 0; k < produced; k++) target[k] = accumulate ? target[k] + values[k] : values[k];
         }
     }
 }

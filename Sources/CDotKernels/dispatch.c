@@ -43,3 +43,9 @@ gk_dot_function gk_dot_select(const gk_dot_kernel *kernel, int level) {
     if (level >= 1 && kernel->avx2) return kernel->avx2;
     return kernel->scalar;
 }
+
+gk_dot4_function gk_dot4_select(const gk_dot_kernel *kernel, int level) {
+    const int supported = gk_dot_cpu_level();
+    if (level > supported) level = supported;
+    return level >= 2 ? kernel->avx512_rows4 : NULL;
+}

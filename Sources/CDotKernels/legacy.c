@@ -85,11 +85,13 @@ static void dot_q8_0_scalar(int n, const void *w, const void *a, float *s) {
 #define GK_TEMPLATE "legacy_x86.h"
 #include "x86_levels.h"
 #define GK_SIMD(name) name##_avx2, name##_avx512
+#define GK_ROWS4(name) name##_avx512
 #else
 #define GK_SIMD(name) NULL, NULL
+#define GK_ROWS4(name) NULL
 #endif
 
-const gk_dot_kernel gk_dot_q4_0 = {GK_ACTIVATION_Q8_1, 32, dot_q4_0_scalar, GK_SIMD(dot_q4_0)};
+const gk_dot_kernel gk_dot_q4_0 = {GK_ACTIVATION_Q8_1, 32, dot_q4_0_scalar, GK_SIMD(dot_q4_0), GK_ROWS4(dot4_q4_0)};
 const gk_dot_kernel gk_dot_q4_1 = {GK_ACTIVATION_Q8_1, 32, dot_q4_1_scalar, GK_SIMD(dot_q4_1)};
 const gk_dot_kernel gk_dot_q5_0 = {GK_ACTIVATION_Q8_1, 32, dot_q5_0_scalar, GK_SIMD(dot_q5_0)};
 const gk_dot_kernel gk_dot_q5_1 = {GK_ACTIVATION_Q8_1, 32, dot_q5_1_scalar, GK_SIMD(dot_q5_1)};

@@ -80,6 +80,22 @@ public enum DotKernel: @unchecked Sendable {
         return withUnsafePointer(to: kernel) { gk_dot_select($0, Int32(level)) }
     }
 
+    /// The block kernel's four-row function at SIMD level `level`, where the type has one (see ``dot4``).
+    public func blockFunction4(level: Int) -> gk_dot4_function? {
+        guard case let .blocks(kernel, _) = self else { return nil }
+        return withUnsafePointer(to: kernel) { gk_dot4_select($0, Int32(level)) }
+    }
+
+    /// The four dot products of the weight rows at `weights + k × rowBytes` (k = 0…3) with one activation row, by the
+    /// four-row kernel at SIMD level `level`; `nil` where the type has none at that level.
+    public func dot4(weights: UnsafeRawPointer, rowBytes: Int, activations: UnsafeRawPointer, count: Int,
+                     level: Int) -> [Float]? {
+        guard let function = blockFunction4(level: level) else { return nil }
+        var results = [Float](repeating: 0, count: 4)
+        results.withUnsafeMutableBufferPointer { function(Int32(clamping: count), weights, rowBytes, activations, $0.baseAddress!) }
+        return results
+    }
+
     /// `Σ weight[i] · activation[i]` over `count` values with the block kernel at SIMD level `level`: one weight row
     /// in its stored encoding, one activation row encoded by ``activation``. `nil` for decode-then-dot kernels.
     public func dot(weights: UnsafeRawPointer, activations: UnsafeRawPointer, count: Int, level: Int) -> Float? {

@@ -72,6 +72,52 @@ struct DotKernelTests {
         }
     }
 
+    static let fourRowTypes = blockTypes.filter { type in
+        levels.contains { QuantKernels.kernel(for: type)!.blockFunction4(level: $0) != nil }
+    }
+
+    @Test("each four-row kernel gives every row's F32 dot of the decoded rows", arguments: fourRowTypes)
+    func fourRowsMatchDecodedDot(type: GGMLType) {
+        let kernel = QuantKernels.kernel(for: type)!
+        var random = SplitMix64(seed: UInt64(type.rawValue) * 17 + 3)
+        for trial in 0 ..< 10 {
+            let rows = (0 ..< 4).map { row in
+                Self.weightRow(type, values: (0 ..< Self.count).map { i in
+                    random.gaussian() * (i % 89 == row ? 6 : 1) + Float(row) * 0.2
+                })
+            }
+            let x = (0 ..< Self.count).map { _ in random.gaussian() * 2 }
+            let activations = Self.activationRow(kernel, values: x)
+            let rowBytes = rows[0].bytes.count
+            let weights = rows.flatMap(\.bytes)
+            for level in Self.levels {
+                let results = weights.withUnsafeBytes { w in
+                    activations.bytes.withUnsafeBytes { a in
+                        kernel.dot4(weights: w.baseAddress!, rowBytes: rowBytes, activations: a.baseAddress!,
+                                    count: Self.count, level: level)
+                    }
+                }
+                guard let results else { continue }
+                for (k, row) in rows.enumerated() {
+                    var reference = 0.0, magnitude = 0.0
+                    for i in 0 ..< Self.count {
+                        let product = Double(row.decoded[i]) * Double(activations.decoded[i])
+                        reference += product
+                        magnitude += abs(product)
+                    }
+                    #expect(abs(Double(results[k]) - reference) <= 2e-6 * magnitude + 1e-6,
+                            "\(type.name) level \(level) trial \(trial) row \(k): \(results[k]) vs \(reference)")
+                }
+            }
+        }
+    }
+
+    @Test("a four-row kernel exists where the CPU has AVX-512 (Q4_0)")
+    func fourRowKernelPresent() {
+        #expect(QuantKernels.kernel(for: .q4_0)!.blockFunction4(level: 0) == nil)
+        if QuantKernels.cpuLevel >= 2 { #expect(Self.fourRowTypes.contains(.q4_0)) }
+    }
+
     /// ggml's own bound (tests/test-quantize-fns.cpp): on its synthetic data, the kernel's dot of quantized rows may
     /// differ from the exact dot of the unquantized rows by at most 0.02 per value (0.04 for the 2-bit types).
     @Test("each block kernel is within ggml's dot-product error bound", arguments: blockTypes)

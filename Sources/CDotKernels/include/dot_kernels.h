@@ -21,6 +21,11 @@ typedef enum {
 /// activation row in the kernel's activation format. `n` is a multiple of the weight's block size.
 typedef void (*gk_dot_function)(int n, const void *weights, const void *activations, float *result);
 
+/// `results[k] = Σ weight row k · activation` for the four weight rows at `weights + k × weight_row_bytes`: one
+/// activation load serves four rows, and their block scales are converted together.
+typedef void (*gk_dot4_function)(int n, const void *weights, size_t weight_row_bytes, const void *activations,
+                                 float *results);
+
 /// One weight type's dot product at each SIMD level, plus the activation encoding it expects. A level the build or
 /// the CPU lacks is NULL; ``gk_dot_select`` falls back to the next lower one.
 typedef struct {
@@ -32,6 +37,8 @@ typedef struct {
     gk_dot_function avx2;
     /// x86-64 AVX-512 F/BW/VL/DQ with VNNI.
     gk_dot_function avx512;
+    /// Four rows at a time at the AVX-512 level, where the type has such a kernel (NULL otherwise).
+    gk_dot4_function avx512_rows4;
 } gk_dot_kernel;
 
 /// The highest SIMD level the running CPU supports for these kernels: 2 AVX-512 F/BW/VL/DQ/VNNI, 1 AVX2+FMA+F16C, 0 scalar.
@@ -50,10 +57,14 @@ void gk_quantize_activations(gk_activation_format format, const float *x, void *
 /// Decodes an activation row back to floats (tests and the decode-then-dot kernels use it).
 void gk_dequantize_activations(gk_activation_format format, const void *row, float *x, int n);
 
+/// The kernel's four-row function at `level` (capped by ``gk_dot_cpu_level``), or NULL where it has none.
+gk_dot4_function gk_dot4_select(const gk_dot_kernel *kernel, int level);
+
 /// `out[a * out_stride + r] (+)= dot(weight row r, activation row a)` for weight rows `0 ..< rows` and activation
-/// rows `0 ..< m`. Each output is one `dot` call, so results do not depend on how callers split the rows.
-void gk_dot_rows(gk_dot_function dot, int n, const void *weights, size_t weight_row_bytes, int rows,
-                 const void *activations, size_t activation_row_bytes, int m, float *out, size_t out_stride,
+/// rows `0 ..< m`. With `dot4` (may be NULL), rows go four at a time from row 0 and the last `rows % 4` one at a time,
+/// so a row's result depends on its position in the call: callers split rows the same way for any thread count.
+void gk_dot_rows(gk_dot_function dot, gk_dot4_function dot4, int n, const void *weights, size_t weight_row_bytes,
+                 int rows, const void *activations, size_t activation_row_bytes, int m, float *out, size_t out_stride,
                  int accumulate);
 
 /// Kernels, one per weight type (defined beside their code).

@@ -6,8 +6,8 @@ import Quantization
 /// output is one dot-product kernel call on the mapped weight bytes, so nothing is decoded to F32 and each token
 /// reads the file's bytes once instead of four to eight times as many.
 ///
-/// Every output comes from a single kernel call whatever the worker count, so results are identical for any
-/// number of threads.
+/// Tasks cover fixed row ranges whatever the worker count, and each output comes from the same kernel call
+/// within its task, so results are identical for any number of threads.
 struct BlockProduct: @unchecked Sendable {
     // @unchecked: reads weight bytes owned by the weight source and C function pointers to pure functions.
 
@@ -23,6 +23,8 @@ struct BlockProduct: @unchecked Sendable {
         let tensor: DecodedTensor
         let kernel: DotKernel
         let function: gk_dot_function?
+        /// Four rows at a time, where the type has such a kernel; tasks then start on multiples of four rows.
+        let function4: gk_dot4_function?
         let rowOffset: Int
         /// Index into ``activations`` of the encoding this part reads.
         let activationIndex: Int
@@ -60,12 +62,14 @@ struct BlockProduct: @unchecked Sendable {
                 guard decodedActivationIndex == nil || decodedActivationIndex == activationIndex else { return nil }
                 decodedActivationIndex = activationIndex
             }
-            parts.append(Part(tensor: tensor, kernel: kernel, function: function, rowOffset: rowOffsets[index],
-                              activationIndex: activationIndex))
+            parts.append(Part(tensor: tensor, kernel: kernel, function: function,
+                              function4: function == nil ? nil : kernel.blockFunction4(level: level),
+                              rowOffset: rowOffsets[index], activationIndex: activationIndex))
         }
         var tasks: [Task] = []
         for (index, part) in parts.enumerated() {
-            let tileRows = max(1, min(part.tensor.rows, Self.taskBytes / max(part.tensor.rowBytes, 1)))
+            var tileRows = max(1, min(part.tensor.rows, Self.taskBytes / max(part.tensor.rowBytes, 1)))
+            if part.function4 != nil { tileRows = max(4, tileRows / 4 * 4) }
             var start = 0
             while start < part.tensor.rows {
                 let end = min(part.tensor.rows, start + tileRows)
@@ -123,7 +127,7 @@ struct BlockProduct: @unchecked Sendable {
             let weights = tensor.tensor.bytes.baseAddress! + task.rows.lowerBound * tensor.rowBytes
             let target = output + part.rowOffset + task.rows.lowerBound
             if let function = part.function {
-                gk_dot_rows(function, Int32(columns), weights, tensor.rowBytes, Int32(task.rows.count),
+                gk_dot_rows(function, part.function4, Int32(columns), weights, tensor.rowBytes, Int32(task.rows.count),
                             encoded + offsets[part.activationIndex], part.kernel.activation.rowBytes(columns), Int32(m),
                             target, outputStride, accumulate ? 1 : 0)
             } else if let rounded, let decodeScratch {

@@ -15,9 +15,10 @@ struct BlockProduct: @unchecked Sendable {
     /// decoded tiles, which win once the decoding is shared by enough rows.
     static let rowLimit = 8
 
-    /// Bytes of weights one task covers: large enough that handing out tasks costs little, small enough that
-    /// workers stay balanced.
-    static let taskBytes = 1 << 16
+    /// Bytes of weights one task covers: long runs of consecutive rows keep the row prefetches ahead of the kernels
+    /// (a 7B-shaped model generated 10% faster with 256 KiB tasks than with 64 KiB ones), while large matrices still
+    /// split into enough tasks to balance the workers.
+    static let taskBytes = 1 << 18
 
     private struct Part {
         let tensor: DecodedTensor
@@ -30,9 +31,17 @@ struct BlockProduct: @unchecked Sendable {
         let activationIndex: Int
     }
 
+    /// Everything a worker needs for one task as plain values, so handing out tasks copies no references.
     private struct Task {
         let part: Int
         let rows: Range<Int>
+        let weights: UnsafeRawPointer
+        let rowBytes: Int
+        let outputOffset: Int
+        let function: gk_dot_function?
+        let function4: gk_dot4_function?
+        let activationIndex: Int
+        let activationRowBytes: Int
     }
 
     private let parts: [Part]
@@ -73,7 +82,12 @@ struct BlockProduct: @unchecked Sendable {
             var start = 0
             while start < part.tensor.rows {
                 let end = min(part.tensor.rows, start + tileRows)
-                tasks.append(Task(part: index, rows: start ..< end))
+                tasks.append(Task(part: index, rows: start ..< end,
+                                  weights: part.tensor.tensor.bytes.baseAddress! + start * part.tensor.rowBytes,
+                                  rowBytes: part.tensor.rowBytes, outputOffset: part.rowOffset + start,
+                                  function: part.function, function4: part.function4,
+                                  activationIndex: part.activationIndex,
+                                  activationRowBytes: part.kernel.activation.rowBytes(part.tensor.columns)))
                 start = end
             }
         }
@@ -122,15 +136,13 @@ struct BlockProduct: @unchecked Sendable {
         let level = self.level
         context.parallel.forEachTask(tasks.count) { index, worker in
             let task = tasks[index]
-            let part = parts[task.part]
-            let tensor = part.tensor
-            let weights = tensor.tensor.bytes.baseAddress! + task.rows.lowerBound * tensor.rowBytes
-            let target = output + part.rowOffset + task.rows.lowerBound
-            if let function = part.function {
-                gk_dot_rows(function, part.function4, Int32(columns), weights, tensor.rowBytes, Int32(task.rows.count),
-                            encoded + offsets[part.activationIndex], part.kernel.activation.rowBytes(columns), Int32(m),
+            let target = output + task.outputOffset
+            if let function = task.function {
+                gk_dot_rows(function, task.function4, Int32(columns), task.weights, task.rowBytes, Int32(task.rows.count),
+                            encoded + offsets[task.activationIndex], task.activationRowBytes, Int32(m),
                             target, outputStride, accumulate ? 1 : 0)
             } else if let rounded, let decodeScratch {
+                let tensor = parts[task.part].tensor
                 let row = decodeScratch + worker * columns
                 for r in task.rows {
                     tensor.decodeRow(r, into: row)

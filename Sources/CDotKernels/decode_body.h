@@ -2,8 +2,8 @@
 // compiler vectorises each with that level's instructions. Values equal ggml's dequantize_row_* functions.
 // Expects GK_DECODE_ATTR (function attributes) and GK_DN(name) (name with the level's suffix).
 
-GK_DECODE_ATTR void GK_DN(decode_q4_0)(int n, const void *w, float *y) {
-    const gk_block_q4_0 *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q4_0)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q4_0 *restrict x = w;
     for (int b = 0; b < n / 32; b++, y += 32) {
         const float d = gk_half_table[x[b].d];
         for (int j = 0; j < 16; j++) {
@@ -13,8 +13,8 @@ GK_DECODE_ATTR void GK_DN(decode_q4_0)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q4_1)(int n, const void *w, float *y) {
-    const gk_block_q4_1 *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q4_1)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q4_1 *restrict x = w;
     for (int b = 0; b < n / 32; b++, y += 32) {
         const float d = gk_half_table[x[b].d], m = gk_half_table[x[b].m];
         for (int j = 0; j < 16; j++) {
@@ -24,8 +24,8 @@ GK_DECODE_ATTR void GK_DN(decode_q4_1)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q5_0)(int n, const void *w, float *y) {
-    const gk_block_q5_0 *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q5_0)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q5_0 *restrict x = w;
     for (int b = 0; b < n / 32; b++, y += 32) {
         const float d = gk_half_table[x[b].d];
         uint32_t qh;
@@ -39,8 +39,8 @@ GK_DECODE_ATTR void GK_DN(decode_q5_0)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q5_1)(int n, const void *w, float *y) {
-    const gk_block_q5_1 *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q5_1)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q5_1 *restrict x = w;
     for (int b = 0; b < n / 32; b++, y += 32) {
         const float d = gk_half_table[x[b].d], m = gk_half_table[x[b].m];
         uint32_t qh;
@@ -54,16 +54,16 @@ GK_DECODE_ATTR void GK_DN(decode_q5_1)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q8_0)(int n, const void *w, float *y) {
-    const gk_block_q8_0 *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q8_0)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q8_0 *restrict x = w;
     for (int b = 0; b < n / 32; b++, y += 32) {
         const float d = gk_half_table[x[b].d];
         for (int j = 0; j < 32; j++) y[j] = (float)x[b].qs[j] * d;
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q2_K)(int n, const void *w, float *y) {
-    const gk_block_q2_K *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q2_K)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q2_K *restrict x = w;
     for (int b = 0; b < n / 256; b++) {
         const float d = gk_half_table[x[b].d], dmin = gk_half_table[x[b].dmin];
         const uint8_t *q = x[b].qs;
@@ -79,8 +79,8 @@ GK_DECODE_ATTR void GK_DN(decode_q2_K)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q3_K)(int n, const void *w, float *y) {
-    const gk_block_q3_K *x = w;
+GK_DECODE_ATTR void GK_DN(decode_q3_K)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q3_K *restrict x = w;
     for (int b = 0; b < n / 256; b++) {
         const float d_all = gk_half_table[x[b].d];
         int8_t scales[16];
@@ -102,8 +102,10 @@ GK_DECODE_ATTR void GK_DN(decode_q3_K)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q4_K)(int n, const void *w, float *y) {
-    const gk_block_q4_K *x = w;
+// The x86 levels use decode_x86.h's vectorised Q4_K and Q6_K instead.
+#ifndef GK_DECODE_VECTOR_K
+GK_DECODE_ATTR void GK_DN(decode_q4_K)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q4_K *restrict x = w;
     for (int b = 0; b < n / 256; b++) {
         const float d = gk_half_table[x[b].d], dmin = gk_half_table[x[b].dmin];
         const uint8_t *q = x[b].qs;
@@ -120,8 +122,10 @@ GK_DECODE_ATTR void GK_DN(decode_q4_K)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q5_K)(int n, const void *w, float *y) {
-    const gk_block_q5_K *x = w;
+#endif
+
+GK_DECODE_ATTR void GK_DN(decode_q5_K)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q5_K *restrict x = w;
     for (int b = 0; b < n / 256; b++) {
         const float d = gk_half_table[x[b].d], dmin = gk_half_table[x[b].dmin];
         const uint8_t *q = x[b].qs;
@@ -139,8 +143,9 @@ GK_DECODE_ATTR void GK_DN(decode_q5_K)(int n, const void *w, float *y) {
     }
 }
 
-GK_DECODE_ATTR void GK_DN(decode_q6_K)(int n, const void *w, float *y) {
-    const gk_block_q6_K *x = w;
+#ifndef GK_DECODE_VECTOR_K
+GK_DECODE_ATTR void GK_DN(decode_q6_K)(int n, const void *restrict w, float *restrict y) {
+    const gk_block_q6_K *restrict x = w;
     for (int b = 0; b < n / 256; b++) {
         const float d = gk_half_table[x[b].d];
         const uint8_t *ql = x[b].ql, *qh = x[b].qh;
@@ -160,13 +165,14 @@ GK_DECODE_ATTR void GK_DN(decode_q6_K)(int n, const void *w, float *y) {
         }
     }
 }
+#endif
 
-GK_DECODE_ATTR void GK_DN(decode_f16)(int n, const void *w, float *y) {
-    const gk_half *x = w;
+GK_DECODE_ATTR void GK_DN(decode_f16)(int n, const void *restrict w, float *restrict y) {
+    const gk_half *restrict x = w;
     for (int i = 0; i < n; i++) y[i] = gk_half_table[x[i]];
 }
 
-GK_DECODE_ATTR void GK_DN(decode_bf16)(int n, const void *w, float *y) {
-    const uint16_t *x = w;
+GK_DECODE_ATTR void GK_DN(decode_bf16)(int n, const void *restrict w, float *restrict y) {
+    const uint16_t *restrict x = w;
     for (int i = 0; i < n; i++) y[i] = gk_bits_float((uint32_t)x[i] << 16);
 }

@@ -1,0 +1,77 @@
+import GGUF
+
+/// The compute kernels on a device. Shapes follow ggml: a weight matrix is `rows` rows of `columns` values
+/// in the file's encoding, activations are `tokens` rows of `columns` F32 values, results are `tokens` rows
+/// of `rows` F32 values.
+extension GPUDevice {
+    /// Weight encodings `matrixProduct` multiplies without converting them first.
+    public static let matrixProductTypes: [GGMLType] = [.f16, .q8_0, .q4_0]
+
+    /// y = W·x for every token: `output[t * rows + r] = Σ_k W[r, k] · input[t * columns + k]`, with W
+    /// dequantized inside the shader and the sum in F32.
+    public func matrixProduct(weights: GPUBuffer, type: GGMLType, rows: Int, columns: Int, input: GPUBuffer,
+                              tokens: Int, output: GPUBuffer) throws {
+        let kernel = "matrix product (\(type.name))"
+        let shader: String
+        switch type {
+        case .f16: shader = "matmul_f16"
+        case .q8_0: shader = "matmul_q8_0"
+        case .q4_0: shader = "matmul_q4_0"
+        default:
+            throw GPUError.invalidOperands(kernel: kernel, reason: "no shader for \(type.name) weights yet "
+                + "(\(Self.matrixProductTypes.map(\.name).joined(separator: ", ")) have one)")
+        }
+        // The F16 shader reads weights two per word, so a row must start on a word.
+        if type == .f16, columns % 2 != 0 {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "row length \(columns) is odd")
+        }
+        guard rows > 0, columns > 0, tokens > 0 else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "empty shape \(rows)×\(columns), \(tokens) tokens")
+        }
+        guard let rowBytes = type.rowByteCount(columns) else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "row length \(columns) is not a multiple of \(type.blockSize)")
+        }
+        try require(weights, holds: rows * rowBytes, kernel: kernel)
+        try require(input, holds: tokens * columns * 4, kernel: kernel)
+        try require(output, holds: tokens * rows * 4, kernel: kernel)
+        try requireWorkgroups(tokens, kernel: kernel)
+        try requireIndexable(rows * rowBytes, tokens * columns, tokens * rows, kernel: kernel)
+        try dispatch(shader, buffers: [weights, input, output],
+                     constants: [UInt32(rows), UInt32(columns), UInt32(tokens)],
+                     groups: (min(rows, info.maxWorkgroupsX), tokens, 1))
+    }
+
+    /// ggml's `rms_norm` on `rows` rows of `width` values: each divided by √(mean of squares + ε).
+    public func rmsNorm(input: GPUBuffer, output: GPUBuffer, width: Int, rows: Int, epsilon: Float) throws {
+        let kernel = "rms_norm"
+        guard width > 0, rows > 0 else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "empty shape \(rows)×\(width)")
+        }
+        try require(input, holds: rows * width * 4, kernel: kernel)
+        try require(output, holds: rows * width * 4, kernel: kernel)
+        try requireIndexable(rows * width, kernel: kernel)
+        try dispatch("rms_norm", buffers: [input, output],
+                     constants: [UInt32(width), UInt32(rows), epsilon.bitPattern],
+                     groups: (min(rows, info.maxWorkgroupsX), 1, 1))
+    }
+
+    private func require(_ buffer: GPUBuffer, holds bytes: Int, kernel: String) throws {
+        guard buffer.byteCount >= bytes else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "\(buffer.label) has \(buffer.byteCount) bytes, needs \(bytes)")
+        }
+    }
+
+    private func requireWorkgroups(_ count: Int, kernel: String) throws {
+        // Vulkan guarantees 65535 workgroups in y; tokens map to y.
+        guard count <= 65535 else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "\(count) tokens in one dispatch; at most 65535")
+        }
+    }
+
+    /// The shaders index with 32-bit unsigned integers.
+    private func requireIndexable(_ sizes: Int..., kernel: String) throws {
+        for size in sizes where size > Int(UInt32.max) {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "\(size) elements exceed 32-bit shader indexing")
+        }
+    }
+}

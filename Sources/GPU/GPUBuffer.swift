@@ -13,7 +13,10 @@ public final class GPUBuffer {
     init(device: GPUDevice, byteCount: Int, label: String) throws {
         var error = gkv_error()
         var buffer: OpaquePointer?
-        guard gkv_buffer_create(device.handle, UInt64(byteCount), &buffer, &error) == GKV_OK, let buffer else {
+        // Shaders read whole 32-bit words: a buffer of 18 bytes (one Q4_0 block) must still hold its last word,
+        // or that read is out of bounds and the driver may return zero.
+        let allocated = (byteCount + 3) & ~3
+        guard gkv_buffer_create(device.handle, UInt64(allocated), &buffer, &error) == GKV_OK, let buffer else {
             if error.status == GKV_BUFFER_TOO_LARGE {
                 throw GPUError.bufferTooLarge(what: label, bytes: byteCount, limit: device.info.maxBufferBytes)
             }

@@ -5,7 +5,7 @@ import GGUF
 /// of `rows` F32 values.
 extension GPUDevice {
     /// Weight encodings `matrixProduct` multiplies without converting them first.
-    public static let matrixProductTypes: [GGMLType] = [.f16, .q8_0, .q4_0]
+    public static let matrixProductTypes: [GGMLType] = [.f16, .q8_0, .q4_0, .q4_K]
 
     /// y = W·x for every token: `output[t * rows + r] = Σ_k W[r, k] · input[t * columns + k]`, with W
     /// dequantized inside the shader and the sum in F32.
@@ -17,6 +17,7 @@ extension GPUDevice {
         case .f16: shader = "matmul_f16"
         case .q8_0: shader = "matmul_q8_0"
         case .q4_0: shader = "matmul_q4_0"
+        case .q4_K: shader = "matmul_q4_k"
         default:
             throw GPUError.invalidOperands(kernel: kernel, reason: "no shader for \(type.name) weights yet "
                 + "(\(Self.matrixProductTypes.map(\.name).joined(separator: ", ")) have one)")

@@ -16,12 +16,14 @@ struct KernelTests {
         var description: String { "\(type.name) \(rows)×\(columns), \(tokens) tokens" }
     }
 
-    static let cases: [Case] = [.f16, .q8_0, .q4_0].flatMap { type in
-        [
-            Case(type: type, rows: 1, columns: 32, tokens: 1),
-            // More blocks per row than invocations per workgroup, so each invocation takes several.
-            Case(type: type, rows: 37, columns: 4096, tokens: 1),
-            Case(type: type, rows: 19, columns: 96, tokens: 5),
+    static let cases: [Case] = GPUDevice.matrixProductTypes.flatMap { (type: GGMLType) -> [Case] in
+        // One block; several blocks and tokens; more work units per row (blocks, or Q4_K quarter blocks)
+        // than invocations per workgroup, so each invocation takes several.
+        let block = max(type.blockSize, 32)
+        return [
+            Case(type: type, rows: 1, columns: block, tokens: 1),
+            Case(type: type, rows: 19, columns: 3 * block, tokens: 5),
+            Case(type: type, rows: 37, columns: max(4096, 80 * block), tokens: 1),
         ]
     }
 
@@ -83,8 +85,8 @@ struct KernelTests {
         let weights = try device.makeBuffer(byteCount: 18 * 4, label: "weights")
         let input = try device.makeBuffer(byteCount: 64 * 4, label: "input")
         let output = try device.makeBuffer(byteCount: 8 * 4, label: "output")
-        #expect(throws: GPUError.self) {  // no shader for Q4_K yet
-            try device.matrixProduct(weights: weights, type: .q4_K, rows: 1, columns: 256, input: input, tokens: 1, output: output)
+        #expect(throws: GPUError.self) {  // no shader for Q6_K yet
+            try device.matrixProduct(weights: weights, type: .q6_K, rows: 1, columns: 256, input: input, tokens: 1, output: output)
         }
         #expect(throws: GPUError.self) {  // row length not a whole number of blocks
             try device.matrixProduct(weights: weights, type: .q4_0, rows: 1, columns: 48, input: input, tokens: 1, output: output)

@@ -1,6 +1,10 @@
 #define VK_NO_PROTOTYPES
 #include "CVulkan.h"
 
+// Without the headers (libvulkan-dev) the package still builds: every entry point then reports that this
+// build has no Vulkan, as a missing loader would, and the program runs on the CPU.
+#if __has_include(<vulkan/vulkan.h>)
+
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -584,3 +588,59 @@ gkv_status gkv_dispatch(gkv_device *device, gkv_pipeline *pipeline, gkv_buffer *
     if (vr != VK_SUCCESS) return fail_vk(error, vr, "vkWaitForFences");
     return GKV_OK;
 }
+
+#else
+
+#include <stdio.h>
+
+static gkv_status no_headers(gkv_error *error) {
+    if (error) {
+        error->status = GKV_LOADER_MISSING;
+        error->vk_result = 0;
+        snprintf(error->call, sizeof error->call, "%s", "build");
+        snprintf(error->message, sizeof error->message, "%s", "ggufkit was built without the Vulkan headers (libvulkan-dev)");
+    }
+    return GKV_LOADER_MISSING;
+}
+
+gkv_status gkv_instance_create(const char *loader_path, gkv_instance **out, gkv_error *error) {
+    (void)loader_path;
+    *out = NULL;
+    return no_headers(error);
+}
+void gkv_instance_destroy(gkv_instance *instance) { (void)instance; }
+uint32_t gkv_device_count(const gkv_instance *instance) { (void)instance; return 0; }
+gkv_status gkv_device_info_at(const gkv_instance *instance, uint32_t index, gkv_device_info *out, gkv_error *error) {
+    (void)instance; (void)index; (void)out;
+    return no_headers(error);
+}
+gkv_status gkv_device_create(gkv_instance *instance, uint32_t index, gkv_device **out, gkv_error *error) {
+    (void)instance; (void)index;
+    *out = NULL;
+    return no_headers(error);
+}
+void gkv_device_destroy(gkv_device *device) { (void)device; }
+gkv_status gkv_buffer_create(gkv_device *device, uint64_t bytes, gkv_buffer **out, gkv_error *error) {
+    (void)device; (void)bytes;
+    *out = NULL;
+    return no_headers(error);
+}
+void gkv_buffer_destroy(gkv_buffer *buffer) { (void)buffer; }
+void *gkv_buffer_contents(gkv_buffer *buffer) { (void)buffer; return NULL; }
+uint64_t gkv_buffer_size(const gkv_buffer *buffer) { (void)buffer; return 0; }
+gkv_status gkv_pipeline_create(gkv_device *device, const uint32_t *spirv, size_t spirv_bytes, uint32_t binding_count,
+                               uint32_t push_constant_bytes, gkv_pipeline **out, gkv_error *error) {
+    (void)device; (void)spirv; (void)spirv_bytes; (void)binding_count; (void)push_constant_bytes;
+    *out = NULL;
+    return no_headers(error);
+}
+void gkv_pipeline_destroy(gkv_pipeline *pipeline) { (void)pipeline; }
+gkv_status gkv_dispatch(gkv_device *device, gkv_pipeline *pipeline, gkv_buffer *const *buffers, uint32_t buffer_count,
+                        const void *push_constants, uint32_t push_constant_bytes, uint32_t groups_x, uint32_t groups_y,
+                        uint32_t groups_z, gkv_error *error) {
+    (void)device; (void)pipeline; (void)buffers; (void)buffer_count; (void)push_constants; (void)push_constant_bytes;
+    (void)groups_x; (void)groups_y; (void)groups_z;
+    return no_headers(error);
+}
+
+#endif

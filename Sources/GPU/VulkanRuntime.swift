@@ -29,7 +29,11 @@ public struct GPUDeviceInfo: Sendable, Equatable {
 public final class VulkanRuntime {
     /// Environment variable that replaces the loader's path (tests point it at a missing file).
     public static let loaderEnvironmentKey = "GGUFKIT_VULKAN_LOADER"
+    #if os(macOS)
+    public static let defaultLoader = "libvulkan.1.dylib"
+    #else
     public static let defaultLoader = "libvulkan.so.1"
+    #endif
 
     let handle: OpaquePointer
     /// The loader path that was opened.

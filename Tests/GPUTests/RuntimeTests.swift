@@ -46,7 +46,20 @@ struct RuntimeTests {
         #expect(result.stderr.contains(hidden), "the note names the loader: \(result.stderr)")
     }
 
-    @Test("--list-devices lists the test device", .enabled(if: CLI.binary != nil && GPUTestDevice.enabled))
+    @Test("a loader with no driver lists no devices and says so under -v",
+          .enabled(if: CLI.binary != nil && GPUTestDevice.enabled, "needs the ggufkit executable and a Vulkan loader"))
+    func noDriver() throws {
+        // The loader reads its driver list from these variables (VK_DRIVER_FILES in newer loaders).
+        let result = try ChildProcess.run("/usr/bin/env", ["VK_ICD_FILENAMES=/nonexistent/icd.json",
+                                                           "VK_DRIVER_FILES=/nonexistent/icd.json",
+                                                           try #require(CLI.binary), "--list-devices", "-v"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("Vulkan0"))
+        #expect(result.stderr.contains("lists no device"), "\(result.stderr)")
+    }
+
+    @Test("--list-devices lists the test device",
+          .enabled(if: CLI.binary != nil && GPUTestDevice.enabled, "needs the ggufkit executable and a Vulkan device"))
     func listDevices() throws {
         let result = try ChildProcess.run(try #require(CLI.binary), ["--list-devices"])
         #expect(result.status == 0, "\(result.stderr)")

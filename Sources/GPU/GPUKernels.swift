@@ -32,11 +32,14 @@ extension GPUDevice {
         guard let rowBytes = type.rowByteCount(columns) else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "row length \(columns) is not a multiple of \(type.blockSize)")
         }
-        try require(weights, holds: rows * rowBytes, kernel: kernel)
-        try require(input, holds: tokens * columns * 4, kernel: kernel)
-        try require(output, holds: tokens * rows * 4, kernel: kernel)
+        let weightBytes = try product(rows, rowBytes, kernel: kernel)
+        let inputValues = try product(tokens, columns, kernel: kernel)
+        let outputValues = try product(tokens, rows, kernel: kernel)
+        try requireIndexable(weightBytes, inputValues, outputValues, kernel: kernel)
+        try require(weights, holds: weightBytes, kernel: kernel)
+        try require(input, holds: inputValues * 4, kernel: kernel)
+        try require(output, holds: outputValues * 4, kernel: kernel)
         try requireWorkgroups(tokens, kernel: kernel)
-        try requireIndexable(rows * rowBytes, tokens * columns, tokens * rows, kernel: kernel)
         try dispatch(shader, buffers: [weights, input, output],
                      constants: [UInt32(rows), UInt32(columns), UInt32(tokens)],
                      groups: (min(rows, info.maxWorkgroupsX), tokens, 1))
@@ -48,12 +51,20 @@ extension GPUDevice {
         guard width > 0, rows > 0 else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "empty shape \(rows)×\(width)")
         }
-        try require(input, holds: rows * width * 4, kernel: kernel)
-        try require(output, holds: rows * width * 4, kernel: kernel)
-        try requireIndexable(rows * width, kernel: kernel)
+        let values = try product(rows, width, kernel: kernel)
+        try requireIndexable(values, kernel: kernel)
+        try require(input, holds: values * 4, kernel: kernel)
+        try require(output, holds: values * 4, kernel: kernel)
         try dispatch("rms_norm", buffers: [input, output],
                      constants: [UInt32(width), UInt32(rows), epsilon.bitPattern],
                      groups: (min(rows, info.maxWorkgroupsX), 1, 1))
+    }
+
+    /// Shapes come from model files: a product that overflows is an error, not a trap.
+    private func product(_ a: Int, _ b: Int, kernel: String) throws -> Int {
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow else { throw GPUError.invalidOperands(kernel: kernel, reason: "\(a) × \(b) overflows") }
+        return result
     }
 
     private func require(_ buffer: GPUBuffer, holds bytes: Int, kernel: String) throws {

@@ -94,6 +94,13 @@ struct KernelTests {
         #expect(throws: GPUError.self) {  // weights buffer too small for 8 rows
             try device.matrixProduct(weights: weights, type: .q4_0, rows: 8, columns: 32, input: input, tokens: 1, output: output)
         }
+        #expect(throws: GPUError.self) {  // a shape whose size overflows is an error, not a trap
+            try device.matrixProduct(weights: weights, type: .q4_0, rows: Int.max / 2, columns: 64, input: input,
+                                     tokens: 1, output: output)
+        }
+        #expect(throws: GPUError.self) {
+            try device.rmsNorm(input: input, output: output, width: Int.max / 2, rows: 4, epsilon: 1e-5)
+        }
         // The well-formed call on the same buffers runs.
         try device.matrixProduct(weights: weights, type: .q4_0, rows: 4, columns: 32, input: input, tokens: 2, output: output)
     }

@@ -5,7 +5,7 @@ import GGUF
 /// of `rows` F32 values.
 extension GPUDevice {
     /// Weight encodings `matrixProduct` multiplies without converting them first.
-    public static let matrixProductTypes: [GGMLType] = [.f16, .q8_0, .q4_0, .q4_K]
+    public static let matrixProductTypes: [GGMLType] = [.f16, .q8_0, .q4_0, .q4_K, .q6_K]
 
     /// y = W·x for every token: `output[t * rows + r] = Σ_k W[r, k] · input[t * columns + k]`, with W
     /// dequantized inside the shader and the sum in F32.
@@ -18,6 +18,7 @@ extension GPUDevice {
         case .q8_0: shader = "matmul_q8_0"
         case .q4_0: shader = "matmul_q4_0"
         case .q4_K: shader = "matmul_q4_k"
+        case .q6_K: shader = "matmul_q6_k"
         default:
             throw GPUError.invalidOperands(kernel: kernel, reason: "no shader for \(type.name) weights yet "
                 + "(\(Self.matrixProductTypes.map(\.name).joined(separator: ", ")) have one)")
@@ -60,20 +61,25 @@ extension GPUDevice {
                      groups: (min(rows, info.maxWorkgroupsX), 1, 1))
     }
 
+    /// Workgroups for a grid-stride loop over `count` elements.
+    func elementGroups(_ count: Int) -> (Int, Int, Int) {
+        (max(1, min((count + 63) / 64, info.maxWorkgroupsX)), 1, 1)
+    }
+
     /// Shapes come from model files: a product that overflows is an error, not a trap.
-    private func product(_ a: Int, _ b: Int, kernel: String) throws -> Int {
+    func product(_ a: Int, _ b: Int, kernel: String) throws -> Int {
         let (result, overflow) = a.multipliedReportingOverflow(by: b)
         guard !overflow else { throw GPUError.invalidOperands(kernel: kernel, reason: "\(a) × \(b) overflows") }
         return result
     }
 
-    private func require(_ buffer: GPUBuffer, holds bytes: Int, kernel: String) throws {
+    func require(_ buffer: GPUBuffer, holds bytes: Int, kernel: String) throws {
         guard buffer.byteCount >= bytes else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "\(buffer.label) has \(buffer.byteCount) bytes, needs \(bytes)")
         }
     }
 
-    private func requireWorkgroups(_ count: Int, kernel: String) throws {
+    func requireWorkgroups(_ count: Int, kernel: String) throws {
         // Vulkan guarantees 65535 workgroups in y; tokens map to y.
         guard count <= 65535 else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "\(count) tokens in one dispatch; at most 65535")
@@ -81,7 +87,7 @@ extension GPUDevice {
     }
 
     /// The shaders index with 32-bit unsigned integers.
-    private func requireIndexable(_ sizes: Int..., kernel: String) throws {
+    func requireIndexable(_ sizes: Int..., kernel: String) throws {
         for size in sizes where size > Int(UInt32.max) {
             throw GPUError.invalidOperands(kernel: kernel, reason: "\(size) elements exceed 32-bit shader indexing")
         }

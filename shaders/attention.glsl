@@ -36,6 +36,9 @@ layout(push_constant) uniform Shape {
     uint first_position;
     uint out_stride;
     float scale;
+    uint k_offset;       // of position 0 in the key buffer (keys may sit in fused Q/K/V rows)
+    uint v_offset;
+    uint out_offset;
 } shape;
 
 shared float query[MAX_HEAD];
@@ -63,8 +66,8 @@ void main() {
     uint token = gl_WorkGroupID.y;
     uint kv_head = head / shape.group;
     uint visible = shape.first_position + token + 1u;
-    uint key_base = kv_head * shape.key_length;
-    uint value_base = kv_head * shape.value_length;
+    uint key_base = shape.k_offset + kv_head * shape.key_length;
+    uint value_base = shape.v_offset + kv_head * shape.value_length;
 
     for (uint i = lane; i < shape.key_length; i += WORKGROUP) {
         query[i] = q[token * shape.q_stride + shape.q_offset + head * shape.key_length + i];
@@ -106,6 +109,6 @@ void main() {
     float inverse = 1.0 / running_sum;
     for (uint j = 0u; j < PER_LANE; j++) {
         uint d = lane + j * WORKGROUP;
-        if (d < shape.value_length) o[token * shape.out_stride + head * shape.value_length + d] = acc[j] * inverse;
+        if (d < shape.value_length) o[shape.out_offset + token * shape.out_stride + head * shape.value_length + d] = acc[j] * inverse;
     }
 }

@@ -9,11 +9,15 @@ layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
 layout(std430, binding = 1) readonly buffer Input { float x[]; };
 layout(std430, binding = 2) writeonly buffer Output { float y[]; };
 
-// rows × columns weights, tokens activation rows of `columns` values; y is tokens × rows.
+// rows × columns weights, tokens activation rows of `columns` values `input_stride` apart; token t's
+// outputs go to y[t · output_stride + output_offset + row].
 layout(push_constant) uniform Shape {
     uint rows;
     uint columns;
     uint tokens;
+    uint input_stride;
+    uint output_stride;
+    uint output_offset;
 } shape;
 
 shared float partial[WORKGROUP];

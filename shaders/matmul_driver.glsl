@@ -4,6 +4,6 @@ void main() {
     uint token = gl_WorkGroupID.y;
     for (uint row = gl_WorkGroupID.x; row < shape.rows; row += gl_NumWorkGroups.x) {
         float total = workgroup_sum(row_dot_partial(row, token));
-        if (gl_LocalInvocationID.x == 0u) y[token * shape.rows + row] = total;
+        if (gl_LocalInvocationID.x == 0u) y[token * shape.output_stride + shape.output_offset + row] = total;
     }
 }

@@ -5,7 +5,7 @@
 float row_dot_partial(uint row, uint token) {
     uint pairs = shape.columns / 2u;
     uint row_word = row * pairs;
-    uint input_base = token * shape.columns;
+    uint input_base = token * shape.input_stride;
     float sum = 0.0;
     for (uint p = gl_LocalInvocationID.x; p < pairs; p += WORKGROUP) {
         vec2 w = unpackHalf2x16(weights[row_word + p]);

@@ -9,7 +9,7 @@ float row_dot_partial(uint row, uint token) {
     float sum = 0.0;
     for (uint b = gl_LocalInvocationID.x; b < blocks; b += WORKGROUP) {
         uint base = row_base + b * 18u;
-        uint input_base = token * shape.columns + b * 32u;
+        uint input_base = token * shape.input_stride + b * 32u;
         float block_sum = 0.0;
         for (uint j = 0u; j < 16u; j++) {
             uint q = byte_at(base + 2u + j);

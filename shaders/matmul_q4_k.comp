@@ -26,7 +26,7 @@ float row_dot_partial(uint row, uint token) {
         uvec2 low_sm = scale_min(base + 4u, 2u * quarter);
         uvec2 high_sm = scale_min(base + 4u, 2u * quarter + 1u);
         uint quants = base + 16u + 32u * quarter;
-        uint input_base = token * shape.columns + block * 256u + 64u * quarter;
+        uint input_base = token * shape.input_stride + block * 256u + 64u * quarter;
         float low = 0.0, high = 0.0, low_x = 0.0, high_x = 0.0;
         for (uint l = 0u; l < 32u; l++) {
             uint q = byte_at(quants + l);

@@ -19,7 +19,7 @@ float row_dot_partial(uint row, uint token) {
         uint ql = base + 64u * half_index;
         uint qh = base + 128u + 32u * half_index;
         uint scales = base + 192u + 8u * half_index;
-        uint input_base = token * shape.columns + block * 256u + 128u * half_index;
+        uint input_base = token * shape.input_stride + block * 256u + 128u * half_index;
         float s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
         for (uint i = 0u; i < 16u; i++) {
             uint l = 16u * group + i;

@@ -3,14 +3,18 @@
 // back to F32, as the CPU path does before a product: mode 0 is ggml's Q8_1/Q8_0 (32-value blocks,
 // d = amax/127 stored as F16, q = round-half-even(x·127/amax)), mode 1 is Q8_K (256-value blocks,
 // d = 1/(−127/x_extreme) in F32, q = min(127, round-half-even(x·(−127/x_extreme)))), mode 2 is F16
-// (round to nearest even). Rows are `width` values, a whole number of blocks; one invocation per block.
+// (round to nearest even). Reads `rows` rows of `width` values `src_stride` apart from `src`, writes them
+// rounded and contiguous to `v`; `width` is a whole number of blocks. One invocation per block.
 #include "elementwise.glsl"
 
-layout(std430, binding = 0) buffer Values { float v[]; };
+layout(std430, binding = 0) readonly buffer Source { float src[]; };
+layout(std430, binding = 1) buffer Values { float v[]; };
 
 layout(push_constant) uniform Shape {
     uint mode;
-    uint count;  // values in all rows
+    uint rows;
+    uint width;
+    uint src_stride;
 } shape;
 
 // F32 → F16 → F32 with round-to-nearest-even done on the bits, so no driver's conversion mode matters.
@@ -46,8 +50,12 @@ float round_to_half(float value) {
 
 void main() {
     uint block_size = shape.mode == 0u ? 32u : (shape.mode == 1u ? 256u : 1u);
-    FOR_EACH_ELEMENT(b, shape.count / block_size) {
+    uint row_blocks = shape.width / block_size;
+    FOR_EACH_ELEMENT(b, shape.rows * row_blocks) {
         uint base = b * block_size;
+        uint row = b / row_blocks;
+        uint source = row * shape.src_stride + (b - row * row_blocks) * block_size;
+        for (uint j = 0u; j < block_size; j++) v[base + j] = src[source + j];
         if (shape.mode == 2u) {
             v[base] = round_to_half(v[base]);
         } else if (shape.mode == 0u) {

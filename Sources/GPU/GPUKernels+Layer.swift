@@ -58,6 +58,10 @@ public struct GPUAttentionShape: Sendable {
     /// Values between tokens' output rows (head h writes values h·valueLength ..< (h+1)·valueLength).
     public var outputStride: Int
     public var scale: Float
+    /// Where position 0 (keys, values) and token 0 (output) start in their buffers.
+    public var keyOffset = 0
+    public var valueOffset = 0
+    public var outputOffset = 0
 
     public init(tokens: Int, heads: Int, keyValueHeads: Int, keyLength: Int, valueLength: Int, queryStride: Int,
                 queryOffset: Int, keyStride: Int, valueStride: Int, firstPosition: Int, outputStride: Int,
@@ -203,9 +207,12 @@ extension GPUDevice {
         else { throw GPUError.invalidOperands(kernel: kernel, reason: "strides too small for the heads: \(s)") }
         let positions = s.firstPosition + s.tokens
         let queryEnd = try product(s.tokens, s.queryStride, kernel: kernel)
-        let keyEnd = try product(positions, s.keyStride, kernel: kernel)
-        let valueEnd = try product(positions, s.valueStride, kernel: kernel)
-        let outputEnd = try product(s.tokens, s.outputStride, kernel: kernel)
+        guard s.keyOffset >= 0, s.valueOffset >= 0, s.outputOffset >= 0 else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "negative offset: \(s)")
+        }
+        let keyEnd = try product(positions, s.keyStride, kernel: kernel) + s.keyOffset
+        let valueEnd = try product(positions, s.valueStride, kernel: kernel) + s.valueOffset
+        let outputEnd = try product(s.tokens, s.outputStride, kernel: kernel) + s.outputOffset
         try requireIndexable(queryEnd, keyEnd, valueEnd, outputEnd, kernel: kernel)
         try require(query, holds: queryEnd * 4, kernel: kernel)
         try require(keys, holds: keyEnd * cache.byteCount, kernel: kernel)
@@ -219,20 +226,28 @@ extension GPUDevice {
                      constants: [UInt32(s.tokens), UInt32(s.heads), UInt32(s.heads / s.keyValueHeads),
                                  UInt32(s.keyLength), UInt32(s.valueLength), UInt32(s.queryStride),
                                  UInt32(s.queryOffset), UInt32(s.keyStride), UInt32(s.valueStride),
-                                 UInt32(s.firstPosition), UInt32(s.outputStride), s.scale.bitPattern],
+                                 UInt32(s.firstPosition), UInt32(s.outputStride), s.scale.bitPattern,
+                                 UInt32(s.keyOffset), UInt32(s.valueOffset), UInt32(s.outputOffset)],
                      groups: (s.heads, s.tokens, 1))
     }
 
-    /// Rounds `count` values in place as the CPU path rounds activations for `rounding` (then back to F32);
-    /// `count` is a whole number of blocks.
-    public func roundActivations(_ values: GPUBuffer, count: Int, rounding: GPUActivationRounding) throws {
+    /// Copies `rows` rows of `width` values (`sourceStride` apart) from `source` into `output`, contiguous and
+    /// rounded as the CPU path rounds activations for `rounding` (then back to F32); `width` is a whole
+    /// number of blocks.
+    public func roundActivations(_ source: GPUBuffer, rows: Int, width: Int, sourceStride: Int? = nil,
+                                 into output: GPUBuffer, rounding: GPUActivationRounding) throws {
         let kernel = "activation rounding"
-        guard count > 0, count % rounding.blockSize == 0 else {
-            throw GPUError.invalidOperands(kernel: kernel, reason: "\(count) values are not whole blocks of \(rounding.blockSize)")
+        let sourceStride = sourceStride ?? width
+        guard rows > 0, width > 0, width % rounding.blockSize == 0, sourceStride >= width else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "\(rows) rows of \(width) values (stride \(sourceStride)) are not whole blocks of \(rounding.blockSize)")
         }
-        try requireIndexable(count, kernel: kernel)
-        try require(values, holds: count * 4, kernel: kernel)
-        try dispatch("round_activations", buffers: [values], constants: [rounding.rawValue, UInt32(count)],
+        let count = try product(rows, width, kernel: kernel)
+        let sourceEnd = try product(rows - 1, sourceStride, kernel: kernel) + width
+        try requireIndexable(count, sourceEnd, kernel: kernel)
+        try require(source, holds: sourceEnd * 4, kernel: kernel)
+        try require(output, holds: count * 4, kernel: kernel)
+        try dispatch("round_activations", buffers: [source, output],
+                     constants: [rounding.rawValue, UInt32(rows), UInt32(width), UInt32(sourceStride)],
                      groups: elementGroups(count / rounding.blockSize))
     }
 }

@@ -5,15 +5,18 @@ import GGUF
 /// of `rows` F32 values.
 extension GPUDevice {
     /// Weight encodings `matrixProduct` multiplies without converting them first.
-    public static let matrixProductTypes: [GGMLType] = [.f16, .q8_0, .q4_0, .q4_K, .q6_K]
+    public static let matrixProductTypes: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_K, .q6_K]
 
-    /// y = W·x for every token: `output[t * rows + r] = Σ_k W[r, k] · input[t * columns + k]`, with W
-    /// dequantized inside the shader and the sum in F32.
+    /// y = W·x for every token: `output[t * outputStride + outputOffset + r] = Σ_k W[r, k] · input[t * inputStride + k]`
+    /// (strides default to `columns` and `rows`), with W dequantized inside the shader and the sum in F32.
     public func matrixProduct(weights: GPUBuffer, type: GGMLType, rows: Int, columns: Int, input: GPUBuffer,
-                              tokens: Int, output: GPUBuffer) throws {
+                              inputStride: Int? = nil, tokens: Int, output: GPUBuffer, outputStride: Int? = nil,
+                              outputOffset: Int = 0) throws {
+        let inputStride = inputStride ?? columns, outputStride = outputStride ?? rows
         let kernel = "matrix product (\(type.name))"
         let shader: String
         switch type {
+        case .f32: shader = "matmul_f32"
         case .f16: shader = "matmul_f16"
         case .q8_0: shader = "matmul_q8_0"
         case .q4_0: shader = "matmul_q4_0"
@@ -30,19 +33,23 @@ extension GPUDevice {
         guard rows > 0, columns > 0, tokens > 0 else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "empty shape \(rows)×\(columns), \(tokens) tokens")
         }
+        guard inputStride >= columns, outputOffset >= 0, outputStride >= outputOffset + rows else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "input stride \(inputStride), output stride \(outputStride) and offset \(outputOffset) do not fit \(rows)×\(columns)")
+        }
         guard let rowBytes = type.rowByteCount(columns) else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "row length \(columns) is not a multiple of \(type.blockSize)")
         }
         let weightBytes = try product(rows, rowBytes, kernel: kernel)
-        let inputValues = try product(tokens, columns, kernel: kernel)
-        let outputValues = try product(tokens, rows, kernel: kernel)
+        let inputValues = try product(tokens - 1, inputStride, kernel: kernel) + columns
+        let outputValues = try product(tokens, outputStride, kernel: kernel)
         try requireIndexable(weightBytes, inputValues, outputValues, kernel: kernel)
         try require(weights, holds: weightBytes, kernel: kernel)
         try require(input, holds: inputValues * 4, kernel: kernel)
         try require(output, holds: outputValues * 4, kernel: kernel)
         try requireWorkgroups(tokens, kernel: kernel)
         try dispatch(shader, buffers: [weights, input, output],
-                     constants: [UInt32(rows), UInt32(columns), UInt32(tokens)],
+                     constants: [UInt32(rows), UInt32(columns), UInt32(tokens), UInt32(inputStride), UInt32(outputStride),
+                                 UInt32(outputOffset)],
                      groups: (min(rows, info.maxWorkgroupsX), tokens, 1))
     }
 

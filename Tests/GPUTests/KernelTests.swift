@@ -39,6 +39,14 @@ struct KernelTests {
         try checkProduct(Case(type: .q4_0, rows: 65_535 + 300, columns: 32, tokens: 1), on: device, seed: 7)
     }
 
+    @Test("input and output strides: a product reads a slice of wider rows and writes into a slice of wider rows",
+          arguments: [GGMLType.f32, .q8_0, .q6_K])
+    func strides(type: GGMLType) throws {
+        let device = try GPUTestDevice.open()
+        try checkProduct(Case(type: type, rows: 9, columns: max(type.blockSize, 32), tokens: 3), on: device, seed: 99,
+                         inputPadding: 7, outputStride: 20, outputOffset: 4)
+    }
+
     @Test("a quantized layout that changes a value changes the output")
     func layoutIsRead() throws {
         // One Q4_0 block with d = 1 and only element 17 (high nibble of byte 1) away from zero, dotted with
@@ -105,12 +113,14 @@ struct KernelTests {
         try device.matrixProduct(weights: weights, type: .q4_0, rows: 4, columns: 32, input: input, tokens: 2, output: output)
     }
 
-    private func checkProduct(_ shape: Case, on device: GPUDevice, seed: UInt64) throws {
+    private func checkProduct(_ shape: Case, on device: GPUDevice, seed: UInt64, inputPadding: Int = 0,
+                              outputStride: Int? = nil, outputOffset: Int = 0) throws {
+        let inputStride = shape.columns + inputPadding, outputStride = outputStride ?? shape.rows
         let format = try #require(QuantFormats.format(for: shape.type))
         let rowBytes = try #require(shape.type.rowByteCount(shape.columns))
         var random = SplitMix64(seed: seed)
         let source = (0..<(shape.rows * shape.columns)).map { _ in Float.random(in: -1...1, using: &random) }
-        let x = (0..<(shape.tokens * shape.columns)).map { _ in Float.random(in: -2...2, using: &random) }
+        let x = (0..<(shape.tokens * inputStride)).map { _ in Float.random(in: -2...2, using: &random) }
 
         var encoded = [UInt8](repeating: 0, count: shape.rows * rowBytes)
         var decoded = [Float](repeating: 0, count: source.count)
@@ -129,21 +139,22 @@ struct KernelTests {
         try encoded.withUnsafeBytes { try weights.write($0) }
         let input = try device.makeBuffer(byteCount: x.count * 4, label: "input")
         try input.write(x)
-        let output = try device.makeBuffer(byteCount: shape.tokens * shape.rows * 4, label: "output")
+        let output = try device.makeBuffer(byteCount: shape.tokens * outputStride * 4, label: "output")
         try device.matrixProduct(weights: weights, type: shape.type, rows: shape.rows, columns: shape.columns,
-                                 input: input, tokens: shape.tokens, output: output)
-        let result = output.readFloats(shape.tokens * shape.rows)
+                                 input: input, inputStride: inputStride, tokens: shape.tokens, output: output,
+                                 outputStride: outputStride, outputOffset: outputOffset)
+        let result = output.readFloats(shape.tokens * outputStride)
 
         var failures = 0
         for token in 0..<shape.tokens {
             for row in 0..<shape.rows {
                 var sum = 0.0, magnitude = 0.0
                 for k in 0..<shape.columns {
-                    let term = Double(decoded[row * shape.columns + k]) * Double(x[token * shape.columns + k])
+                    let term = Double(decoded[row * shape.columns + k]) * Double(x[token * inputStride + k])
                     sum += term
                     magnitude += abs(term)
                 }
-                let got = Double(result[token * shape.rows + row])
+                let got = Double(result[token * outputStride + outputOffset + row])
                 // F32 sums in a different order: the error is bounded by a small multiple of Σ|terms|.
                 if abs(got - sum) > 1e-4 * magnitude + 1e-6 {
                     failures += 1

@@ -170,7 +170,10 @@ struct LayerKernelTests {
             keys = keys.map { Float(Float16($0)) }
             values = values.map { Float(Float16($0)) }
         }
-        func cacheBuffer(_ v: [Float], _ label: String) throws -> GPUBuffer {
+        // Keys and values start a few values into their buffers, output rows a few values into theirs.
+        let keyOffset = 5, valueOffset = 2, outputOffset = 3
+        func cacheBuffer(_ v: [Float], _ label: String, offset: Int) throws -> GPUBuffer {
+            let v = [Float](repeating: 100, count: offset) + v
             if c.cache == .f32 { return try buffer(device, v, label) }
             let halves = v.map { Float16($0) }
             let b = try device.makeBuffer(byteCount: halves.count * 2, label: label)
@@ -178,15 +181,18 @@ struct LayerKernelTests {
             return b
         }
         let outputStride = c.heads * c.headLength + 2
-        let output = try device.makeBuffer(byteCount: c.tokens * outputStride * 4, label: "output")
+        let output = try device.makeBuffer(byteCount: (outputOffset + c.tokens * outputStride) * 4, label: "output")
         let scale = 1 / Float(c.headLength).squareRoot()
-        let shape = GPUAttentionShape(tokens: c.tokens, heads: c.heads, keyValueHeads: c.kvHeads, keyLength: c.headLength,
+        var shape = GPUAttentionShape(tokens: c.tokens, heads: c.heads, keyValueHeads: c.kvHeads, keyLength: c.headLength,
                                       valueLength: c.headLength, queryStride: queryStride, queryOffset: queryOffset,
                                       keyStride: kvWidth, valueStride: kvWidth, firstPosition: c.firstPosition,
                                       outputStride: outputStride, scale: scale)
-        try device.attention(query: try buffer(device, query, "query"), keys: try cacheBuffer(keys, "keys"),
-                             values: try cacheBuffer(values, "values"), output: output, cache: c.cache, shape: shape)
-        let result = output.readFloats(c.tokens * outputStride)
+        shape.keyOffset = keyOffset
+        shape.valueOffset = valueOffset
+        shape.outputOffset = outputOffset
+        try device.attention(query: try buffer(device, query, "query"), keys: try cacheBuffer(keys, "keys", offset: keyOffset),
+                             values: try cacheBuffer(values, "values", offset: valueOffset), output: output, cache: c.cache, shape: shape)
+        let result = Array(output.readFloats(outputOffset + c.tokens * outputStride).dropFirst(outputOffset))
         var failures = 0
         for token in 0..<c.tokens {
             for head in 0..<c.heads {
@@ -233,8 +239,12 @@ struct LayerKernelTests {
         }
         for i in 0..<32 { x[32 + i] = 0 }
         x[300] = 0.5 / 127 * 127  // exact ties after scaling
-        let values = try buffer(device, x, "activations")
-        try device.roundActivations(values, count: count, rounding: gpu)
+        // The source rows are strided (two rows of count/2 values with a gap); the output is contiguous.
+        let half = count / 2, gap = 8
+        let strided = x[0..<half] + [Float](repeating: 9, count: gap) + x[half...]
+        let values = try device.makeBuffer(byteCount: count * 4, label: "rounded")
+        try device.roundActivations(try buffer(device, Array(strided), "activations"), rows: 2, width: half,
+                                    sourceStride: half + gap, into: values, rounding: gpu)
         let result = values.readFloats(count)
         var encoded = [UInt8](repeating: 0, count: cpu.rowBytes(count))
         var expected = [Float](repeating: 0, count: count)

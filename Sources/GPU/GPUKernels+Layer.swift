@@ -202,17 +202,19 @@ extension GPUDevice {
         guard s.keyLength <= Self.attentionMaxHeadLength, s.valueLength <= Self.attentionMaxHeadLength else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "heads of \(s.keyLength)/\(s.valueLength) values; the shader holds \(Self.attentionMaxHeadLength)")
         }
-        guard s.queryStride >= s.queryOffset + s.heads * s.keyLength, s.keyStride >= s.keyValueHeads * s.keyLength,
+        guard s.queryStride >= s.heads * s.keyLength, s.keyStride >= s.keyValueHeads * s.keyLength,
               s.valueStride >= s.keyValueHeads * s.valueLength, s.outputStride >= s.heads * s.valueLength
         else { throw GPUError.invalidOperands(kernel: kernel, reason: "strides too small for the heads: \(s)") }
         let positions = s.firstPosition + s.tokens
-        let queryEnd = try product(s.tokens, s.queryStride, kernel: kernel)
+        // Each extent ends at the last row's last value read or written.
+        let queryEnd = try product(s.tokens - 1, s.queryStride, kernel: kernel) + s.queryOffset + s.heads * s.keyLength
         guard s.keyOffset >= 0, s.valueOffset >= 0, s.outputOffset >= 0 else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "negative offset: \(s)")
         }
-        let keyEnd = try product(positions, s.keyStride, kernel: kernel) + s.keyOffset
-        let valueEnd = try product(positions, s.valueStride, kernel: kernel) + s.valueOffset
-        let outputEnd = try product(s.tokens, s.outputStride, kernel: kernel) + s.outputOffset
+        let keyEnd = try product(positions - 1, s.keyStride, kernel: kernel) + s.keyOffset + s.keyValueHeads * s.keyLength
+        let valueEnd = try product(positions - 1, s.valueStride, kernel: kernel) + s.valueOffset
+            + s.keyValueHeads * s.valueLength
+        let outputEnd = try product(s.tokens - 1, s.outputStride, kernel: kernel) + s.outputOffset + s.heads * s.valueLength
         try requireIndexable(queryEnd, keyEnd, valueEnd, outputEnd, kernel: kernel)
         try require(query, holds: queryEnd * 4, kernel: kernel)
         try require(keys, holds: keyEnd * cache.byteCount, kernel: kernel)

@@ -27,10 +27,14 @@ let package = Package(
         .target(name: "CQuantKernels"),
         .target(name: "CDotKernels"),
         .target(name: "CWorkerPool"),
+        // Vulkan is opened with dlopen at run time; only the headers (libvulkan-dev) are needed to build.
+        .target(name: "CVulkan", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CGPUShaders"),
+        .target(name: "GPU", dependencies: ["CVulkan", "CGPUShaders", "GGUF"]),
         .target(name: "Quantization", dependencies: ["GGUF", "CQuantKernels", "CDotKernels"]),
         .target(name: "Models", dependencies: ["GGUF"]),
         .target(name: "Tokenizers", dependencies: ["GGUF", "FileSupport", "Models"]),
-        .target(name: "Inference", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport", "COpenBLAS", "CCPUFeatures", "CDotKernels", "CWorkerPool"]),
+        .target(name: "Inference", dependencies: ["GGUF", "SafeTensors", "Quantization", "Models", "FileSupport", "COpenBLAS", "CCPUFeatures", "CDotKernels", "CWorkerPool", "GPU"]),
         .target(name: "Evaluation", dependencies: ["FileSupport", "CZstd"]),
         .target(name: "CCalibrationData"),
         .target(name: "Calibration", dependencies: ["FileSupport", "CCalibrationData"]),
@@ -48,7 +52,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ggufkit", dependencies: [
             "Conversion", "Passes", "GGUF", "SafeTensors", "Inference", "Evaluation", "Export", "Tokenizers",
-            "ImportanceMatrix", "FileSupport", "Calibration", "Batch", "Checks", "MemoryPlan",
+            "ImportanceMatrix", "FileSupport", "Calibration", "Batch", "Checks", "MemoryPlan", "GPU",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "QuantBenchmark", dependencies: ["Quantization", "GGUF"], path: "Benchmarks/QuantBenchmark"),
@@ -71,7 +75,7 @@ let package = Package(
         .testTarget(name: "PassesTests", dependencies: ["Passes", "Conversion", "Inference", "GGUF", "Calibration",
                                                         "Export", "Models", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "SafeTensors", "Quantization", "Conversion",
-                                                          "TestSupport"]),
+                                                          "GPU", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Conversion", "GGUF", "SafeTensors", "TestSupport"]),
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(name: "BatchTests", dependencies: ["Batch", "FileSupport", "TestSupport"]),
         .testTarget(name: "ImportanceMatrixTests", dependencies: ["ImportanceMatrix", "GGUF", "TestSupport"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "GGUF", "Conversion", "TestSupport"]),
+        .testTarget(name: "GPUTests", dependencies: ["GPU", "GGUF", "Quantization", "TestSupport"]),
         .testTarget(name: "MemoryPlanTests", dependencies: ["MemoryPlan", "GGUF", "Conversion", "TestSupport"]),
     ]
 )

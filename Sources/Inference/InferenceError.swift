@@ -24,6 +24,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case tooLarge(what: String)
     /// The caller passed an argument that cannot be honoured.
     case invalidArgument(String)
+    /// The GPU could not run what was asked of it (no device, out of device memory, no kernel for a type).
+    case device(String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "\(what) is too large"
         case let .invalidArgument(reason):
             return reason
+        case let .device(reason):
+            return "GPU: \(reason)"
         }
     }
 }

@@ -36,6 +36,12 @@ public struct InferenceOptions: Sendable {
     /// best the CPU has (``QuantKernels/cpuLevel``, itself capped by `GGUFKIT_SIMD_LEVEL`). Results agree across
     /// levels up to float summation order.
     public var simdLevel: Int?
+    /// How many of the last layers run on a GPU (llama.cpp's `-ngl`): 0 keeps every layer on the CPU, a value
+    /// at or above the layer count puts all of them on the device.
+    public var gpuLayers: Int = 0
+    /// The Vulkan device for ``gpuLayers`` (`Vulkan0`, ...); without one the first non-CPU device. A CPU device
+    /// (lavapipe) is used only when named.
+    public var gpuDevice: String?
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 weightCacheBytes: Int = 0,
@@ -54,6 +60,7 @@ public struct InferenceOptions: Sendable {
         copy.weightCacheBytes = max(weightCacheBytes, 0)
         copy.logitsBlockBytes = max(logitsBlockBytes, 1 << 16)
         copy.maxBatchTokens = min(max(maxBatchTokens, 1), 1 << 20)
+        copy.gpuLayers = max(gpuLayers, 0)
         copy.simdLevel = min(max(simdLevel ?? QuantKernels.cpuLevel, 0), QuantKernels.cpuLevel)
         return copy
     }

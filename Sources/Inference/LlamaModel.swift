@@ -1,4 +1,5 @@
 import Foundation
+import GPU
 import Quantization
 
 /// A Llama-family decoder (`llama`, `qwen2`, `qwen3`) evaluated on the CPU the way llama.cpp
@@ -54,8 +55,38 @@ public final class LlamaModel: @unchecked Sendable {
         weights = try ModelWeights(source: source, roundsActivations: rounds, level: self.options.simdLevel ?? QuantKernels.cpuLevel)
         context = ComputeContext(threads: self.options.threads, cacheBudget: self.options.weightCacheBytes)
         context.releasePages = { [source] name in source.releasePages(of: name) }
-        pass = ForwardPass(hyper: hyper, weights: weights,
-                           rope: Rope(hyper: hyper, frequencyFactors: weights.ropeFrequencyFactors), context: context)
+        let rope = Rope(hyper: hyper, frequencyFactors: weights.ropeFrequencyFactors)
+        var pass = ForwardPass(hyper: hyper, weights: weights, rope: rope, context: context)
+        let offloaded = min(self.options.gpuLayers, hyper.layerCount)
+        if offloaded > 0 {
+            let device = try Self.openDevice(named: self.options.gpuDevice)
+            pass.gpu = try GPULayers(device: device, layers: hyper.layerCount - offloaded ..< hyper.layerCount,
+                                     hyper: hyper, weights: weights, rope: rope)
+        }
+        self.pass = pass
+    }
+
+    /// The Vulkan device `name` names, or the first non-CPU one.
+    private static func openDevice(named name: String?) throws(InferenceError) -> GPUDevice {
+        do {
+            let runtime = try VulkanRuntime()
+            guard let info = try runtime.select(named: name) else {
+                throw InferenceError.device("no GPU among the Vulkan devices (\(runtime.devices.map { "\($0.name): \($0.description) (\($0.kind.rawValue))" }.joined(separator: ", "))); "
+                    + "a CPU device such as lavapipe is used only when named with --device")
+            }
+            return try runtime.open(info)
+        } catch let error as InferenceError {
+            throw error
+        } catch {
+            throw .device("\(error)")
+        }
+    }
+
+    /// Where the layers run: the device, its memory, and which layers are on it (nil when all are on the CPU).
+    public var placement: LayerPlacement {
+        LayerPlacement(layerCount: hyper.layerCount, gpuLayers: pass.gpu?.layers,
+                       device: pass.gpu.map { "\($0.device.info.name) (\($0.device.info.description), \($0.device.info.kind.rawValue), \($0.device.info.memoryBytes >> 20) MiB)" },
+                       deviceWeightBytes: pass.gpu?.weightBytes ?? 0)
     }
 
     /// Longest sequence accepted (keeps every matrix dimension far inside BLAS's 32-bit sizes).

@@ -25,6 +25,8 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var weightCache: WeightCacheOption
 
+    @OptionGroup var gpu: GPUOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -32,7 +34,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes)
+        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes, gpu: gpu)
+        common.log("\(loaded.model.placement)")
         let vocab = loaded.model.vocabSize
         var generator = SeededGenerator(seed: 1)
         let prompt = (0 ..< promptTokens).map { _ in Int32(generator.next() % UInt64(vocab)) }

@@ -10,7 +10,7 @@ struct GGUFKit: ParsableCommand {
         version: "0.1.0",
         subcommands: [ConvertCommand.self, QuantizeCommand.self, ImatrixCommand.self, InspectCommand.self, PerplexityCommand.self,
                       CompareCommand.self, GenerateCommand.self, BenchCommand.self, ExportCommand.self, TokenizeCommand.self,
-                      BatchCommand.self, CheckCommand.self, PlanCommand.self]
+                      BatchCommand.self, CheckCommand.self, PlanCommand.self, DevicesCommand.self]
     )
 
     /// Errors from the toolkit print as one line and exit 1; usage errors keep
@@ -18,7 +18,7 @@ struct GGUFKit: ParsableCommand {
     static func main() {
         ProcessCleanup.install()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(rootArguments())
             try command.run()
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
@@ -28,6 +28,13 @@ struct GGUFKit: ParsableCommand {
             FileHandle.standardError.write(Data("ggufkit: error: \(error)\n".utf8))
             Foundation.exit(1)
         }
+    }
+
+    /// `--list-devices` first is llama.cpp's spelling of the `devices` subcommand.
+    private static func rootArguments() -> [String] {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--list-devices" { arguments[0] = DevicesCommand.configuration.commandName ?? "devices" }
+        return arguments
     }
 
     private static func isArgumentParserError(_ error: any Error) -> Bool {

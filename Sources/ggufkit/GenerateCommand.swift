@@ -34,6 +34,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var weightCache: WeightCacheOption
 
+    @OptionGroup var gpu: GPUOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -42,7 +44,8 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes)
+        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes, gpu: gpu)
+        common.log("\(loaded.model.placement)")
         let promptTokens = try loaded.tokenizer.encode(prompt, addSpecial: true, parseSpecial: true)
         guard !promptTokens.isEmpty else { throw ValidationError("the prompt is empty") }
         let session = loaded.model.makeSession(maxTokens: promptTokens.count + n)

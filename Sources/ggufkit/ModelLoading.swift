@@ -22,12 +22,16 @@ struct LoadedModel {
     var fileType: String?
 
     /// Opens a GGUF file or a Hugging Face folder.
-    static func open(_ path: String, threads: Int, weightCacheBytes: Int = 0) throws -> LoadedModel {
+    static func open(_ path: String, threads: Int, weightCacheBytes: Int = 0, gpu: GPUOption? = nil) throws -> LoadedModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw EvaluationError.invalidOption("\(path): no such file or folder")
         }
-        let options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
+        var options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
+        if let gpu {
+            options.gpuLayers = gpu.requestedLayers
+            options.gpuDevice = gpu.device
+        }
         if isDirectory.boolValue {
             let checkpoint = try SafeTensorsCheckpoint(directory: path)
             let infos = checkpoint.tensorNames.compactMap { checkpoint.info(named: $0) }

@@ -18,10 +18,14 @@ struct PerplexityCommand: ParsableCommand {
 
     @OptionGroup var weightCache: WeightCacheOption
 
+    @OptionGroup var gpu: GPUOption
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes)
+        let loaded = try LoadedModel.open(model, threads: common.threads, weightCacheBytes: weightCache.bytes, gpu: gpu)
+        let placement = loaded.model.placement
+        common.log("\(placement)")
         let tokens = try loaded.tokenize(textFile: scoring.file)
         let runner = scoring.runner(bos: loaded.chunkBOS)
         common.log("\(scoring.file): \(tokens.count) tokens, \(runner.chunkCount(tokens: tokens.count)) chunks of \(scoring.context)")
@@ -39,6 +43,9 @@ struct PerplexityCommand: ParsableCommand {
                 "perplexity_error": result.perplexityError, "running_perplexity": result.runningPerplexity,
                 "seconds": result.seconds, "tokens_per_second": result.tokensPerSecond,
                 "file_bytes": loaded.fileBytes, "bits_per_weight": loaded.bitsPerWeight ?? NSNull(),
+                "device": placement.device ?? NSNull(), "gpu_layers": placement.gpuLayers?.count ?? 0,
+                "layers_on_gpu": placement.gpuLayers.map { Array($0) } ?? [],
+                "layers_on_cpu": Array(placement.cpuLayers), "device_weight_bytes": placement.deviceWeightBytes,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -5,6 +5,8 @@ struct ForwardPass {
     let weights: ModelWeights
     let rope: Rope
     let context: ComputeContext
+    /// The last layers, when they run on a GPU (``InferenceOptions/gpuLayers``).
+    var gpu: GPULayers?
 
     var parallel: Parallel { context.parallel }
     var workspace: Workspace { context.workspace }
@@ -37,9 +39,19 @@ struct ForwardPass {
         rope.table(positions: batch.positions, parallel: parallel, cos: cosines, sin: sines)
         let tables = RopeTables(cos: cosines, sin: sines, pairs: pairs)
 
-        for layer in layers ?? 0 ..< hyper.layerCount {
+        let range = layers ?? 0 ..< hyper.layerCount
+        var layer = range.lowerBound
+        while layer < range.upperBound {
+            if let gpu, gpu.layers.contains(layer) {
+                // Consecutive GPU layers run back to back on the device: the stream crosses the bus once.
+                let end = min(range.upperBound, gpu.layers.upperBound)
+                try gpu.run(layer ..< end, batch: batch, x: x, rope: tables, cache: cache)
+                layer = end
+                continue
+            }
             try attentionBlock(layer, batch: batch, x: x, rope: tables, cache: cache)
             try feedForwardBlock(layer, rows: rows, x: x)
+            layer += 1
         }
         return x
     }

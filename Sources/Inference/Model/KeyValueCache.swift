@@ -1,4 +1,5 @@
 import Foundation
+import GPU
 
 /// Keys and values kept across calls for incremental decoding, one matrix per layer.
 final class KeyValueCache {
@@ -7,6 +8,9 @@ final class KeyValueCache {
     private(set) var values: [UnsafeMutablePointer<Float>] = []
     let keyWidths: [Int]
     let valueWidths: [Int]
+    /// Keys and values of the layers that run on a GPU, in device memory (by layer).
+    var deviceKeys: [Int: GPUBuffer] = [:]
+    var deviceValues: [Int: GPUBuffer] = [:]
 
     init(hyper: ModelHyperParameters, capacity: Int) throws(InferenceError) {
         self.capacity = capacity

@@ -1,0 +1,17 @@
+#version 450
+// y = W·x with W in F16; `columns` is even so each row starts on a word and a word holds two weights.
+#include "common.glsl"
+
+float row_dot_partial(uint row, uint token) {
+    uint pairs = shape.columns / 2u;
+    uint row_word = row * pairs;
+    uint input_base = token * shape.input_stride;
+    float sum = 0.0;
+    for (uint p = gl_LocalInvocationID.x; p < pairs; p += WORKGROUP) {
+        vec2 w = unpackHalf2x16(weights[row_word + p]);
+        sum += w.x * x[input_base + 2u * p] + w.y * x[input_base + 2u * p + 1u];
+    }
+    return sum;
+}
+
+#include "matmul_driver.glsl"

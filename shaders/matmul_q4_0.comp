@@ -1,0 +1,24 @@
+#version 450
+// y = W·x with W in Q4_0: 18-byte blocks of an F16 scale d and 16 bytes; byte j holds element j in its
+// low nibble and element j + 16 in its high nibble, value (q - 8)·d.
+#include "common.glsl"
+
+float row_dot_partial(uint row, uint token) {
+    uint blocks = shape.columns / 32u;
+    uint row_base = row * blocks * 18u;
+    float sum = 0.0;
+    for (uint b = gl_LocalInvocationID.x; b < blocks; b += WORKGROUP) {
+        uint base = row_base + b * 18u;
+        uint input_base = token * shape.input_stride + b * 32u;
+        float block_sum = 0.0;
+        for (uint j = 0u; j < 16u; j++) {
+            uint q = byte_at(base + 2u + j);
+            block_sum += float(int(q & 15u) - 8) * x[input_base + j]
+                       + float(int(q >> 4) - 8) * x[input_base + j + 16u];
+        }
+        sum += half_at(base) * block_sum;
+    }
+    return sum;
+}
+
+#include "matmul_driver.glsl"

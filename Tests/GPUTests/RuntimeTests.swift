@@ -98,14 +98,7 @@ struct RuntimeTests {
 
 /// Finds the `ggufkit` executable `swift build` put beside this test bundle.
 enum CLI {
-    static let binary: String? = {
-        var candidates: [String] = []
-        if let explicit = ProcessInfo.processInfo.environment["GGUFKIT_BINARY"] { candidates.append(explicit) }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("ggufkit").path)
-        candidates.append(TestAssets.packageRoot.appendingPathComponent(".build/debug/ggufkit").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static var binary: String? { GGUFKitExecutable.path }
 
     static var skipReason: Comment { "the ggufkit executable was not found beside the test bundle (build it, or set GGUFKIT_BINARY)" }
 }

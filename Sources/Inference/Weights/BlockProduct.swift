@@ -20,31 +20,25 @@ struct BlockProduct: @unchecked Sendable {
     /// split into enough tasks to balance the workers.
     static let taskBytes = 1 << 18
 
-    private struct Part {
-        let tensor: DecodedTensor
-        let kernel: DotKernel
-        let function: gk_dot_function?
-        /// Four rows at a time, where the type has such a kernel; tasks then start on multiples of four rows.
-        let function4: gk_dot4_function?
-        let rowOffset: Int
-        /// Index into ``activations`` of the encoding this part reads.
-        let activationIndex: Int
-    }
-
     /// Everything a worker needs for one task as plain values, so handing out tasks copies no references.
     private struct Task {
+        /// Index into ``tensors``.
         let part: Int
         let rows: Range<Int>
         let weights: UnsafeRawPointer
         let rowBytes: Int
         let outputOffset: Int
+        /// `nil` for decode-then-dot parts.
         let function: gk_dot_function?
+        /// Four rows at a time, where the type has such a kernel; tasks then start on multiples of four rows.
         let function4: gk_dot4_function?
+        /// Index into ``activations`` of the encoding this task reads.
         let activationIndex: Int
         let activationRowBytes: Int
     }
 
-    private let parts: [Part]
+    /// The parts' weights (decode-then-dot parts decode their rows from them).
+    private let tensors: [DecodedTensor]
     private let tasks: [Task]
     /// The distinct activation encodings the parts read, in first-use order.
     private let activations: [DotActivation]
@@ -56,7 +50,7 @@ struct BlockProduct: @unchecked Sendable {
 
     /// `nil` when a part's type has no kernel (F32 weights) or activations are not rounded (exact mode).
     init?(parts decoded: [DecodedTensor], rowOffsets: [Int], roundings: [ActivationRounding], level: Int) {
-        var parts: [Part] = []
+        var tasks: [Task] = []
         var activations: [DotActivation] = []
         var decodedActivationIndex: Int?
         for (index, tensor) in decoded.enumerated() {
@@ -71,27 +65,21 @@ struct BlockProduct: @unchecked Sendable {
                 guard decodedActivationIndex == nil || decodedActivationIndex == activationIndex else { return nil }
                 decodedActivationIndex = activationIndex
             }
-            parts.append(Part(tensor: tensor, kernel: kernel, function: function,
-                              function4: function == nil ? nil : kernel.blockFunction4(level: level),
-                              rowOffset: rowOffsets[index], activationIndex: activationIndex))
-        }
-        var tasks: [Task] = []
-        for (index, part) in parts.enumerated() {
-            var tileRows = max(1, min(part.tensor.rows, Self.taskBytes / max(part.tensor.rowBytes, 1)))
-            if part.function4 != nil { tileRows = max(4, tileRows / 4 * 4) }
+            let function4 = function == nil ? nil : kernel.blockFunction4(level: level)
+            var tileRows = max(1, min(tensor.rows, Self.taskBytes / max(tensor.rowBytes, 1)))
+            if function4 != nil { tileRows = max(4, tileRows / 4 * 4) }
             var start = 0
-            while start < part.tensor.rows {
-                let end = min(part.tensor.rows, start + tileRows)
+            while start < tensor.rows {
+                let end = min(tensor.rows, start + tileRows)
                 tasks.append(Task(part: index, rows: start ..< end,
-                                  weights: part.tensor.tensor.bytes.baseAddress! + start * part.tensor.rowBytes,
-                                  rowBytes: part.tensor.rowBytes, outputOffset: part.rowOffset + start,
-                                  function: part.function, function4: part.function4,
-                                  activationIndex: part.activationIndex,
-                                  activationRowBytes: part.kernel.activation.rowBytes(part.tensor.columns)))
+                                  weights: tensor.tensor.bytes.baseAddress! + start * tensor.rowBytes,
+                                  rowBytes: tensor.rowBytes, outputOffset: rowOffsets[index] + start,
+                                  function: function, function4: function4, activationIndex: activationIndex,
+                                  activationRowBytes: kernel.activation.rowBytes(tensor.columns)))
                 start = end
             }
         }
-        self.parts = parts
+        tensors = decoded
         self.tasks = tasks
         self.activations = activations
         self.decodedActivationIndex = decodedActivationIndex
@@ -142,7 +130,7 @@ struct BlockProduct: @unchecked Sendable {
                             encoded + offsets[task.activationIndex], task.activationRowBytes, Int32(m),
                             target, outputStride, accumulate ? 1 : 0)
             } else if let rounded, let decodeScratch {
-                let tensor = parts[task.part].tensor
+                let tensor = tensors[task.part]
                 let row = decodeScratch + worker * columns
                 for r in task.rows {
                     tensor.decodeRow(r, into: row)

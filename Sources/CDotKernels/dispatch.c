@@ -49,3 +49,9 @@ gk_dot4_function gk_dot4_select(const gk_dot_kernel *kernel, int level) {
     if (level > supported) level = supported;
     return level >= 2 ? kernel->avx512_rows4 : NULL;
 }
+
+gk_gemm_function gk_gemm_select(const gk_dot_kernel *kernel, int level) {
+    const int supported = gk_dot_cpu_level();
+    if (level > supported) level = supported;
+    return level >= 2 ? kernel->avx512_gemm : NULL;
+}

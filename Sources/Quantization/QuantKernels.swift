@@ -86,6 +86,37 @@ public enum DotKernel: @unchecked Sendable {
         return withUnsafePointer(to: kernel) { gk_dot4_select($0, Int32(level)) }
     }
 
+    /// The block kernel's batch function (many activation rows at once) at SIMD level `level`, where the type has one.
+    public func batchFunction(level: Int) -> gk_gemm_function? {
+        guard case let .blocks(kernel, _) = self else { return nil }
+        return withUnsafePointer(to: kernel) { gk_gemm_select($0, Int32(level)) }
+    }
+
+    /// `results[a × rows + r]` = weight row `r` · activation row `a` for `rows` weight rows (at `weights + r × rowBytes`)
+    /// and `m` Q8_K activation rows (at `activations + a × activationRowBytes`), by the batch kernel at SIMD level
+    /// `level`; `nil` where the type has none at that level.
+    public func batch(weights: UnsafeRawPointer, rowBytes: Int, rows: Int, activations: UnsafeRawPointer,
+                      activationRowBytes: Int, m: Int, count: Int, level: Int) -> [Float]? {
+        guard let function = batchFunction(level: level) else { return nil }
+        let n = Int32(clamping: count)
+        let sumsPerRow = gk_gemm_sums_count(n)
+        var sums = [Float](repeating: 0, count: max(1, sumsPerRow * m))
+        sums.withUnsafeMutableBufferPointer { buffer in
+            for a in 0 ..< m { gk_q8_K_group_sums(n, activations + a * activationRowBytes, buffer.baseAddress! + a * sumsPerRow) }
+        }
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, max(64, gk_gemm_scratch_bytes(n))) == 0, let raw else { return nil }
+        defer { free(raw) }
+        var results = [Float](repeating: 0, count: rows * m)
+        results.withUnsafeMutableBufferPointer { out in
+            sums.withUnsafeBufferPointer { sums in
+                function(n, weights, rowBytes, Int32(clamping: rows), activations, activationRowBytes, sums.baseAddress!,
+                         Int32(clamping: m), out.baseAddress!, rows, 0, raw)
+            }
+        }
+        return results
+    }
+
     /// The four dot products of the weight rows at `weights + k × rowBytes` (k = 0…3) with one activation row, by the
     /// four-row kernel at SIMD level `level`; `nil` where the type has none at that level.
     public func dot4(weights: UnsafeRawPointer, rowBytes: Int, activations: UnsafeRawPointer, count: Int,

@@ -84,6 +84,21 @@ struct BlockProductTests {
         #expect(logits[0] == logits[2])
     }
 
+    @Test("batch logits (every token at once) are identical for 1, 2 and 3 threads", arguments: [GGMLType.q4_K, .q6_K])
+    func batchThreadCountInvariance(type: GGMLType) throws {
+        let logits = try [1, 2, 3].map { threads in
+            let (_, model, _) = try TinyModelTests.load(Self.spec(type), options: Self.llamaCpp(threads: threads))
+            var rows: [[Float]] = []
+            try model.evaluate(sequences: [TinyModelTests.tokens], outputPositions: 0 ..< TinyModelTests.tokens.count) {
+                _, _, values in rows.append(Array(values))
+            }
+            return rows
+        }
+        #expect(logits[0].count == TinyModelTests.tokens.count)
+        #expect(logits[0] == logits[1])
+        #expect(logits[0] == logits[2])
+    }
+
     @Test("the portable kernels (SIMD level 0) agree with the batch path as the widest do", arguments: types)
     func portableFallback(type: GGMLType) throws {
         let (_, model, _) = try TinyModelTests.load(Self.spec(type), options: Self.llamaCpp(threads: 2, simdLevel: 0))

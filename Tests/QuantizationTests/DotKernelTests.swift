@@ -118,6 +118,106 @@ struct DotKernelTests {
         if QuantKernels.cpuLevel >= 2 { #expect(Self.fourRowTypes.contains(.q4_0)) }
     }
 
+    static let batchTypes = blockTypes.filter { type in
+        levels.contains { QuantKernels.kernel(for: type)!.batchFunction(level: $0) != nil }
+    }
+
+    /// `rows` random weight rows of `type` and `m` activation rows, each row's scale and offset different.
+    static func batchOperands(_ type: GGMLType, rows: Int, m: Int, seed: UInt64)
+        -> (weights: [(bytes: [UInt8], decoded: [Float])], activations: [(bytes: [UInt8], decoded: [Float])]) {
+        let kernel = QuantKernels.kernel(for: type)!
+        var random = SplitMix64(seed: seed)
+        var weights: [(bytes: [UInt8], decoded: [Float])] = []
+        for row in 0 ..< rows {
+            let scale = Float(1 + row % 3)
+            let offset = Float(row % 5) * 0.2
+            var values: [Float] = []
+            for i in 0 ..< count {
+                let spike: Float = i % 97 == row % 97 ? 6 : 1
+                values.append(random.gaussian() * spike * scale + offset)
+            }
+            weights.append(weightRow(type, values: values))
+        }
+        var activations: [(bytes: [UInt8], decoded: [Float])] = []
+        for a in 0 ..< m {
+            let scale = Float(1 + a % 4)
+            activations.append(activationRow(kernel, values: (0 ..< count).map { _ in random.gaussian() * scale }))
+        }
+        return (weights, activations)
+    }
+
+    // 37 weight rows: two whole 16-row panels and a partial one; 19 activation rows: two groups of 8 and a tail.
+    @Test("each batch kernel gives every (weight row, activation row) the F32 dot of the decoded rows",
+          arguments: batchTypes)
+    func batchMatchesDecodedDot(type: GGMLType) {
+        let kernel = QuantKernels.kernel(for: type)!
+        let (rows, m) = (37, 19)
+        let (weights, activations) = Self.batchOperands(type, rows: rows, m: m, seed: UInt64(type.rawValue) * 31 + 7)
+        let rowBytes = weights[0].bytes.count
+        let activationBytes = activations[0].bytes.count
+        let flatWeights = weights.flatMap(\.bytes)
+        let flatActivations = activations.flatMap(\.bytes)
+        for level in Self.levels {
+            let results = flatWeights.withUnsafeBytes { w in
+                flatActivations.withUnsafeBytes { a in
+                    kernel.batch(weights: w.baseAddress!, rowBytes: rowBytes, rows: rows, activations: a.baseAddress!,
+                                 activationRowBytes: activationBytes, m: m, count: Self.count, level: level)
+                }
+            }
+            guard let results else { continue }
+            for a in 0 ..< m {
+                for r in 0 ..< rows {
+                    var reference = 0.0, magnitude = 0.0
+                    for i in 0 ..< Self.count {
+                        let product = Double(weights[r].decoded[i]) * Double(activations[a].decoded[i])
+                        reference += product
+                        magnitude += abs(product)
+                    }
+                    let value = Double(results[a * rows + r])
+                    #expect(abs(value - reference) <= 2e-6 * magnitude + 1e-6,
+                            "\(type.name) level \(level) row \(r) activation \(a): \(value) vs \(reference)")
+                }
+            }
+        }
+    }
+
+    @Test("a batch kernel's result for a row depends only on the row's place in its 16-row panel", arguments: batchTypes)
+    func batchResultsIndependentOfSplit(type: GGMLType) {
+        let kernel = QuantKernels.kernel(for: type)!
+        let (rows, m) = (48, 11)
+        let (weights, activations) = Self.batchOperands(type, rows: rows, m: m, seed: 99)
+        let rowBytes = weights[0].bytes.count
+        let activationBytes = activations[0].bytes.count
+        let flatWeights = weights.flatMap(\.bytes)
+        let flatActivations = activations.flatMap(\.bytes)
+        func run(firstRow: Int, rowCount: Int, firstActivation: Int, activationCount: Int) -> [Float] {
+            flatWeights.withUnsafeBytes { w in
+                flatActivations.withUnsafeBytes { a in
+                    kernel.batch(weights: w.baseAddress! + firstRow * rowBytes, rowBytes: rowBytes, rows: rowCount,
+                                 activations: a.baseAddress! + firstActivation * activationBytes,
+                                 activationRowBytes: activationBytes, m: activationCount, count: Self.count,
+                                 level: QuantKernels.cpuLevel)!
+                }
+            }
+        }
+        let whole = run(firstRow: 0, rowCount: rows, firstActivation: 0, activationCount: m)
+        // Rows 16..<48 alone, and activation rows 3..<10 alone (a group of 7 instead of part of a group of 8).
+        let lastPanels = run(firstRow: 16, rowCount: 32, firstActivation: 0, activationCount: m)
+        let someActivations = run(firstRow: 0, rowCount: rows, firstActivation: 3, activationCount: 7)
+        for a in 0 ..< m {
+            #expect(Array(whole[a * rows + 16 ..< (a + 1) * rows]) == Array(lastPanels[a * 32 ..< (a + 1) * 32]))
+        }
+        for a in 0 ..< 7 {
+            #expect(Array(whole[(a + 3) * rows ..< (a + 4) * rows]) == Array(someActivations[a * rows ..< (a + 1) * rows]))
+        }
+    }
+
+    @Test("a batch kernel exists where the CPU has AVX-512 (Q4_K), and none below")
+    func batchKernelPresent() {
+        #expect(QuantKernels.kernel(for: .q4_K)!.batchFunction(level: 1) == nil)
+        if QuantKernels.cpuLevel >= 2 { #expect(Self.batchTypes.contains(.q4_K)) }
+    }
+
     /// ggml's own bound (tests/test-quantize-fns.cpp): on its synthetic data, the kernel's dot of quantized rows may
     /// differ from the exact dot of the unquantized rows by at most 0.02 per value (0.04 for the 2-bit types).
     @Test("each block kernel is within ggml's dot-product error bound", arguments: blockTypes)

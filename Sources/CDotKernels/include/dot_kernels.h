@@ -26,6 +26,15 @@ typedef void (*gk_dot_function)(int n, const void *weights, const void *activati
 typedef void (*gk_dot4_function)(int n, const void *weights, size_t weight_row_bytes, const void *activations,
                                  float *results);
 
+/// `out[a * out_stride + r] (+)= dot(weight row r, activation row a)` for weight rows `0 ..< rows` and activation rows
+/// `0 ..< m`, many activation rows at once (prompt batches). `sums` holds ``gk_gemm_sums_count``(n) floats per
+/// activation row from ``gk_q8_K_group_sums``; `scratch` holds ``gk_gemm_scratch_bytes``(n) bytes, 64-byte aligned.
+/// Each result depends only on its weight row's position within groups of 16 from row 0, never on `m` or on the other
+/// rows, so callers may split rows at multiples of 16 and activation rows anywhere.
+typedef void (*gk_gemm_function)(int n, const void *weights, size_t weight_row_bytes, int rows,
+                                 const void *activations, size_t activation_row_bytes, const float *sums, int m,
+                                 float *out, size_t out_stride, int accumulate, void *scratch);
+
 /// One weight type's dot product at each SIMD level, plus the activation encoding it expects. A level the build or
 /// the CPU lacks is NULL; ``gk_dot_select`` falls back to the next lower one.
 typedef struct {
@@ -39,6 +48,8 @@ typedef struct {
     gk_dot_function avx512;
     /// Four rows at a time at the AVX-512 level, where the type has such a kernel (NULL otherwise).
     gk_dot4_function avx512_rows4;
+    /// Many activation rows at once (prompt batches) at the AVX-512 level, where the type has such a kernel.
+    gk_gemm_function avx512_gemm;
 } gk_dot_kernel;
 
 /// The highest SIMD level the running CPU supports for these kernels: 2 AVX-512 F/BW/VL/DQ/VNNI, 1 AVX2+FMA+F16C, 0 scalar.
@@ -113,5 +124,17 @@ extern const gk_decode_kernel gk_decode_iq4_xs;
 
 /// F32 dot product of `n` values (the decode-then-dot path for weight types without their own kernel).
 float gk_dot_f32(int n, const float *x, const float *y, int level);
+
+/// Scratch bytes a batch kernel needs for rows of `n` values.
+size_t gk_gemm_scratch_bytes(int n);
+
+/// Floats of ``gk_q8_K_group_sums`` per activation row of `n` values.
+size_t gk_gemm_sums_count(int n);
+
+/// Per 256-value block of a Q8_K activation row: its scale, then the sums of its eight 32-value groups.
+void gk_q8_K_group_sums(int n, const void *row, float *sums);
+
+/// The kernel's batch function at `level` (capped by ``gk_dot_cpu_level``), or NULL where it has none.
+gk_gemm_function gk_gemm_select(const gk_dot_kernel *kernel, int level);
 
 #endif

@@ -5,7 +5,7 @@ import Foundation
 final class Workspace {
     enum Slot: Int, CaseIterable {
         case residual, normed, qkv, attention, feedForward, ropeCos, ropeSin, scores, decode, headInput, logits, roundedInput,
-             encodedInput
+             encodedInput, activationSums, packedPanels
     }
 
     private var buffers: [UnsafeMutablePointer<Float>?]

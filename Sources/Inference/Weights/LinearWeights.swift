@@ -6,7 +6,8 @@ import Quantization
 /// `rowOffsets[i] ..< rowOffsets[i] + parts[i].rows`.
 ///
 /// A few activation rows at a time (generation) multiply the stored blocks directly
-/// (``BlockProduct``). Larger batches use BLAS: in place when the matrix is a single aligned
+/// (``BlockProduct``). Larger batches use integer batch kernels where the type has one
+/// (``BatchBlockProduct``), else BLAS: in place when the matrix is a single aligned
 /// F32 tensor, else on F32 tiles decoded per call, one tile per worker, unless the user gave the
 /// weight cache a budget (``InferenceOptions/weightCacheBytes``) and the decoded matrix fits it.
 final class LinearWeights: @unchecked Sendable {
@@ -21,6 +22,8 @@ final class LinearWeights: @unchecked Sendable {
     let roundings: [ActivationRounding]
     /// Products straight from the stored blocks for a few activation rows, when every part has a kernel.
     let blockProduct: BlockProduct?
+    /// Integer products for larger batches, for the parts whose type has a batch kernel.
+    let batchProduct: BatchBlockProduct?
 
     private enum Storage {
         case undecided
@@ -45,6 +48,7 @@ final class LinearWeights: @unchecked Sendable {
         columns = parts.first?.columns ?? 0
         roundings = parts.map { roundsActivations ? ActivationRounding(weightType: $0.tensor.type) : .none }
         blockProduct = BlockProduct(parts: parts, rowOffsets: offsets, roundings: roundings, level: level)
+        batchProduct = BatchBlockProduct(parts: parts, rowOffsets: offsets, roundings: roundings, level: level)
     }
 
     deinit {
@@ -68,10 +72,18 @@ final class LinearWeights: @unchecked Sendable {
                                    accumulate: accumulate, context: context)
             return
         }
+        if let batchProduct {
+            try batchProduct.apply(input, count: m, inputStride: inputStride, into: output, outputStride: outputStride,
+                                   accumulate: accumulate, context: context)
+        }
         var first = 0
         while first < parts.count {
+            if batchProduct?.covers(first) == true {
+                first += 1
+                continue
+            }
             var end = first + 1
-            while end < parts.count, roundings[end] == roundings[first] { end += 1 }
+            while end < parts.count, roundings[end] == roundings[first], batchProduct?.covers(end) != true { end += 1 }
             var a = input
             var lda = inputStride
             if roundings[first] != .none {

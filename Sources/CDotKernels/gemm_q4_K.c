@@ -1,0 +1,162 @@
+// Q4_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512 VNNI.
+//
+// A panel of 16 weight rows is first rewritten so that one 64-byte load holds the same four quant bytes of all 16
+// rows: after masking the low or high nibbles, one `vpdpbusd` against four activation bytes broadcast to every lane
+// adds four products to each row's sum. Each panel load then serves several activation rows, whose bytes come
+// straight from their Q8_K blocks. Sub-block sums are exact int32 (as in ggml's dot product); the scales, mins and
+// the two block scales are applied in F32.
+#include "dot_kernels.h"
+#include "blocks.h"
+
+enum {
+    /// Weight rows per panel: one per 32-bit lane of a 512-bit register.
+    panel_rows = 16,
+    /// Bytes of one 256-value block column of a panel: 32 words × 16 rows of quants, then 8 × 16 scales and 8 × 16
+    /// mins (d·scale and dmin·min as floats).
+    panel_block_bytes = 32 * 16 * 4 + 8 * 16 * 4 + 8 * 16 * 4,
+    /// Floats per 256-value activation block in the side table: the block's scale, then its eight 32-value sums.
+    sums_per_block = 9,
+};
+
+size_t gk_gemm_scratch_bytes(int n) { return (size_t)(n / 256) * panel_block_bytes; }
+
+size_t gk_gemm_sums_count(int n) { return (size_t)(n / 256) * sums_per_block; }
+
+void gk_q8_K_group_sums(int n, const void *row, float *sums) {
+    const gk_block_q8_K *blocks = row;
+    for (int b = 0; b < n / 256; b++) {
+        sums[b * sums_per_block] = blocks[b].d;
+        for (int j = 0; j < 8; j++) {
+            sums[b * sums_per_block + 1 + j] = (float)(blocks[b].bsums[2 * j] + blocks[b].bsums[2 * j + 1]);
+        }
+    }
+}
+
+/// The 8 six-bit scales (`out[0..<8]`) and mins (`out[8..<16]`) of a Q4_K block.
+static void unpack_scales_mins(const uint8_t *packed, uint8_t *out) {
+    for (int j = 0; j < 4; j++) {
+        out[j] = packed[j] & 63;
+        out[8 + j] = packed[j + 4] & 63;
+    }
+    for (int j = 4; j < 8; j++) {
+        out[j] = (uint8_t)((packed[j + 4] & 0x0F) | ((packed[j - 4] >> 6) << 4));
+        out[8 + j] = (uint8_t)((packed[j + 4] >> 4) | ((packed[j] >> 6) << 4));
+    }
+}
+
+/// Rewrites weight rows `0 ..< valid` (at most 16) into the panel layout; missing rows are zero.
+static void pack_panel(int nb, const uint8_t *weights, size_t row_bytes, int valid, uint8_t *panel) {
+    for (int b = 0; b < nb; b++) {
+        uint32_t *quants = (uint32_t *)(panel + (size_t)b * panel_block_bytes);
+        float *scales = (float *)(quants + 32 * 16);
+        float *mins = scales + 8 * 16;
+        for (int r = 0; r < panel_rows; r++) {
+            if (r >= valid) {
+                for (int i = 0; i < 32; i++) quants[i * 16 + r] = 0;
+                for (int j = 0; j < 8; j++) scales[j * 16 + r] = mins[j * 16 + r] = 0;
+                continue;
+            }
+            const gk_block_q4_K *block = (const gk_block_q4_K *)(weights + (size_t)r * row_bytes) + b;
+            for (int i = 0; i < 32; i++) memcpy(&quants[i * 16 + r], block->qs + 4 * i, 4);
+            uint8_t sm[16];
+            unpack_scales_mins(block->scales, sm);
+            const float d = gk_half_to_float(block->d), dmin = gk_half_to_float(block->dmin);
+            for (int j = 0; j < 8; j++) {
+                scales[j * 16 + r] = d * (float)sm[j];
+                mins[j * 16 + r] = dmin * (float)sm[8 + j];
+            }
+        }
+    }
+}
+
+#if GK_X86
+#include <immintrin.h>
+/// Activation rows per pass over a panel: enough that each panel load feeds 16 `vpdpbusd`s (8 activation rows ×
+/// low and high nibbles); 8 measured 11% faster than 4, and more rows spill registers.
+#define GROUP 8
+#define GEMM_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
+
+/// `C` activation rows against one packed panel: 16 sums per activation row into `out` (row `c` at `c × stride`).
+static inline __attribute__((always_inline)) GEMM_TARGET void panel_times_rows(
+    const int C, int nb, const uint8_t *panel, const uint8_t *activations, size_t activation_row_bytes,
+    const float *sums, size_t sums_stride, float *out, size_t out_stride, int valid, int accumulate) {
+    const __m512i low_mask = _mm512_set1_epi8(0x0F);
+    __m512 total[GROUP];
+    for (int c = 0; c < C; c++) total[c] = _mm512_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *column = panel + (size_t)b * panel_block_bytes;
+        const float *scales = (const float *)(column + 32 * 16 * 4);
+        const float *mins = scales + 8 * 16;
+        const int8_t *q8[GROUP];
+        for (int c = 0; c < C; c++) {
+            q8[c] = ((const gk_block_q8_K *)(activations + (size_t)c * activation_row_bytes) + b)->qs;
+        }
+        __m512 block_sum[GROUP];
+        for (int c = 0; c < C; c++) block_sum[c] = _mm512_setzero_ps();
+        for (int pair = 0; pair < 4; pair++) {
+            __m512i low_sum[GROUP], high_sum[GROUP];
+            for (int c = 0; c < C; c++) low_sum[c] = high_sum[c] = _mm512_setzero_si512();
+            for (int i = 0; i < 8; i++) {
+                const __m512i packed = _mm512_loadu_si512(column + (size_t)(pair * 8 + i) * 64);
+                const __m512i low = _mm512_and_si512(packed, low_mask);
+                const __m512i high = _mm512_and_si512(_mm512_srli_epi16(packed, 4), low_mask);
+                for (int c = 0; c < C; c++) {
+                    int32_t lo4, hi4;
+                    memcpy(&lo4, q8[c] + pair * 64 + 4 * i, 4);
+                    memcpy(&hi4, q8[c] + pair * 64 + 32 + 4 * i, 4);
+                    low_sum[c] = _mm512_dpbusd_epi32(low_sum[c], low, _mm512_set1_epi32(lo4));
+                    high_sum[c] = _mm512_dpbusd_epi32(high_sum[c], high, _mm512_set1_epi32(hi4));
+                }
+            }
+            const __m512 low_scale = _mm512_loadu_ps(scales + (2 * pair) * 16);
+            const __m512 high_scale = _mm512_loadu_ps(scales + (2 * pair + 1) * 16);
+            for (int c = 0; c < C; c++) {
+                block_sum[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(low_sum[c]), low_scale, block_sum[c]);
+                block_sum[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(high_sum[c]), high_scale, block_sum[c]);
+            }
+        }
+        for (int c = 0; c < C; c++) {
+            const float *s = sums + (size_t)c * sums_stride + (size_t)b * sums_per_block;
+            __m512 m = block_sum[c];
+            for (int j = 0; j < 8; j++) m = _mm512_fnmadd_ps(_mm512_loadu_ps(mins + j * 16), _mm512_set1_ps(s[1 + j]), m);
+            total[c] = _mm512_fmadd_ps(m, _mm512_set1_ps(s[0]), total[c]);
+        }
+    }
+    const __mmask16 keep = (__mmask16)((1u << valid) - 1);
+    for (int c = 0; c < C; c++) {
+        float *target = out + (size_t)c * out_stride;
+        __m512 value = total[c];
+        if (accumulate) value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(keep, target));
+        _mm512_mask_storeu_ps(target, keep, value);
+    }
+}
+
+GEMM_TARGET void gk_gemm_q4_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows,
+                                         const void *activations, size_t activation_row_bytes, const float *sums,
+                                         int m, float *out, size_t out_stride, int accumulate, void *scratch) {
+    const int nb = n / 256;
+    const size_t sums_stride = gk_gemm_sums_count(n);
+    for (int first = 0; first < rows; first += panel_rows) {
+        const int valid = rows - first < panel_rows ? rows - first : panel_rows;
+        pack_panel(nb, (const uint8_t *)weights + (size_t)first * weight_row_bytes, weight_row_bytes, valid, scratch);
+        for (int a = 0; a < m; a += GROUP) {
+            const int count = m - a < GROUP ? m - a : GROUP;
+            const uint8_t *x = (const uint8_t *)activations + (size_t)a * activation_row_bytes;
+            const float *s = sums + (size_t)a * sums_stride;
+            float *y = out + (size_t)a * out_stride + first;
+#define PASS(C) panel_times_rows(C, nb, scratch, x, activation_row_bytes, s, sums_stride, y, out_stride, valid, accumulate)
+            switch (count) {
+            case 8: PASS(8); break;
+            case 7: PASS(7); break;
+            case 6: PASS(6); break;
+            case 5: PASS(5); break;
+            case 4: PASS(4); break;
+            case 3: PASS(3); break;
+            case 2: PASS(2); break;
+            default: PASS(1); break;
+            }
+#undef PASS
+        }
+    }
+}
+#endif

@@ -1,36 +1,14 @@
-// Q4_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512 VNNI.
-//
-// A panel of 16 weight rows is first rewritten so that one 64-byte load holds the same four quant bytes of all 16
-// rows: after masking the low or high nibbles, one `vpdpbusd` against four activation bytes broadcast to every lane
-// adds four products to each row's sum. Each panel load then serves several activation rows, whose bytes come
-// straight from their Q8_K blocks. Sub-block sums are exact int32 (as in ggml's dot product); the scales, mins and
-// the two block scales are applied in F32.
-#include "dot_kernels.h"
-#include "blocks.h"
+// Q4_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512 VNNI (see
+// gemm_common.h). A panel keeps the packed nibbles: one load, masked low or high, gives the four values of two
+// 32-value sub-blocks of each row.
+#include "gemm_common.h"
 
 enum {
-    /// Weight rows per panel: one per 32-bit lane of a 512-bit register.
-    panel_rows = 16,
     /// Bytes of one 256-value block column of a panel: 32 words × 16 rows of quants, then 8 × 16 scales and 8 × 16
     /// mins (d·scale and dmin·min as floats).
     panel_block_bytes = 32 * 16 * 4 + 8 * 16 * 4 + 8 * 16 * 4,
-    /// Floats per 256-value activation block in the side table: the block's scale, then its eight 32-value sums.
-    sums_per_block = 9,
 };
-
-size_t gk_gemm_scratch_bytes(int n) { return (size_t)(n / 256) * panel_block_bytes; }
-
-size_t gk_gemm_sums_count(int n) { return (size_t)(n / 256) * sums_per_block; }
-
-void gk_q8_K_group_sums(int n, const void *row, float *sums) {
-    const gk_block_q8_K *blocks = row;
-    for (int b = 0; b < n / 256; b++) {
-        sums[b * sums_per_block] = blocks[b].d;
-        for (int j = 0; j < 8; j++) {
-            sums[b * sums_per_block + 1 + j] = (float)(blocks[b].bsums[2 * j] + blocks[b].bsums[2 * j + 1]);
-        }
-    }
-}
+_Static_assert(panel_block_bytes <= gk_panel_block_bytes_max, "scratch");
 
 /// The 8 six-bit scales (`out[0..<8]`) and mins (`out[8..<16]`) of a Q4_K block.
 static void unpack_scales_mins(const uint8_t *packed, uint8_t *out) {
@@ -50,7 +28,7 @@ static void pack_panel(int nb, const uint8_t *weights, size_t row_bytes, int val
         uint32_t *quants = (uint32_t *)(panel + (size_t)b * panel_block_bytes);
         float *scales = (float *)(quants + 32 * 16);
         float *mins = scales + 8 * 16;
-        for (int r = 0; r < panel_rows; r++) {
+        for (int r = 0; r < gk_panel_rows; r++) {
             if (r >= valid) {
                 for (int i = 0; i < 32; i++) quants[i * 16 + r] = 0;
                 for (int j = 0; j < 8; j++) scales[j * 16 + r] = mins[j * 16 + r] = 0;
@@ -70,31 +48,26 @@ static void pack_panel(int nb, const uint8_t *weights, size_t row_bytes, int val
 }
 
 #if GK_X86
-#include <immintrin.h>
-/// Activation rows per pass over a panel: enough that each panel load feeds 16 `vpdpbusd`s (8 activation rows ×
-/// low and high nibbles); 8 measured 11% faster than 4, and more rows spill registers.
-#define GROUP 8
-#define GEMM_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
 
 /// `C` activation rows against one packed panel: 16 sums per activation row into `out` (row `c` at `c × stride`).
-static inline __attribute__((always_inline)) GEMM_TARGET void panel_times_rows(
+static inline __attribute__((always_inline)) GK_GEMM_TARGET void panel_times_rows(
     const int C, int nb, const uint8_t *panel, const uint8_t *activations, size_t activation_row_bytes,
     const float *sums, size_t sums_stride, float *out, size_t out_stride, int valid, int accumulate) {
     const __m512i low_mask = _mm512_set1_epi8(0x0F);
-    __m512 total[GROUP];
+    __m512 total[GK_GEMM_GROUP];
     for (int c = 0; c < C; c++) total[c] = _mm512_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *column = panel + (size_t)b * panel_block_bytes;
         const float *scales = (const float *)(column + 32 * 16 * 4);
         const float *mins = scales + 8 * 16;
-        const int8_t *q8[GROUP];
+        const int8_t *q8[GK_GEMM_GROUP];
         for (int c = 0; c < C; c++) {
             q8[c] = ((const gk_block_q8_K *)(activations + (size_t)c * activation_row_bytes) + b)->qs;
         }
-        __m512 block_sum[GROUP];
+        __m512 block_sum[GK_GEMM_GROUP];
         for (int c = 0; c < C; c++) block_sum[c] = _mm512_setzero_ps();
         for (int pair = 0; pair < 4; pair++) {
-            __m512i low_sum[GROUP], high_sum[GROUP];
+            __m512i low_sum[GK_GEMM_GROUP], high_sum[GK_GEMM_GROUP];
             for (int c = 0; c < C; c++) low_sum[c] = high_sum[c] = _mm512_setzero_si512();
             for (int i = 0; i < 8; i++) {
                 const __m512i packed = _mm512_loadu_si512(column + (size_t)(pair * 8 + i) * 64);
@@ -116,47 +89,26 @@ static inline __attribute__((always_inline)) GEMM_TARGET void panel_times_rows(
             }
         }
         for (int c = 0; c < C; c++) {
-            const float *s = sums + (size_t)c * sums_stride + (size_t)b * sums_per_block;
+            const float *s = sums + (size_t)c * sums_stride + (size_t)b * gk_sums_per_block;
             __m512 m = block_sum[c];
             for (int j = 0; j < 8; j++) m = _mm512_fnmadd_ps(_mm512_loadu_ps(mins + j * 16), _mm512_set1_ps(s[1 + j]), m);
             total[c] = _mm512_fmadd_ps(m, _mm512_set1_ps(s[0]), total[c]);
         }
     }
-    const __mmask16 keep = (__mmask16)((1u << valid) - 1);
-    for (int c = 0; c < C; c++) {
-        float *target = out + (size_t)c * out_stride;
-        __m512 value = total[c];
-        if (accumulate) value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(keep, target));
-        _mm512_mask_storeu_ps(target, keep, value);
-    }
+    for (int c = 0; c < C; c++) gk_panel_store(total[c], out + (size_t)c * out_stride, valid, accumulate);
 }
 
-GEMM_TARGET void gk_gemm_q4_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows,
+GK_GEMM_TARGET void gk_gemm_q4_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows,
                                          const void *activations, size_t activation_row_bytes, const float *sums,
                                          int m, float *out, size_t out_stride, int accumulate, void *scratch) {
     const int nb = n / 256;
     const size_t sums_stride = gk_gemm_sums_count(n);
-    for (int first = 0; first < rows; first += panel_rows) {
-        const int valid = rows - first < panel_rows ? rows - first : panel_rows;
+    for (int first = 0; first < rows; first += gk_panel_rows) {
+        const int valid = rows - first < gk_panel_rows ? rows - first : gk_panel_rows;
         pack_panel(nb, (const uint8_t *)weights + (size_t)first * weight_row_bytes, weight_row_bytes, valid, scratch);
-        for (int a = 0; a < m; a += GROUP) {
-            const int count = m - a < GROUP ? m - a : GROUP;
-            const uint8_t *x = (const uint8_t *)activations + (size_t)a * activation_row_bytes;
-            const float *s = sums + (size_t)a * sums_stride;
-            float *y = out + (size_t)a * out_stride + first;
 #define PASS(C) panel_times_rows(C, nb, scratch, x, activation_row_bytes, s, sums_stride, y, out_stride, valid, accumulate)
-            switch (count) {
-            case 8: PASS(8); break;
-            case 7: PASS(7); break;
-            case 6: PASS(6); break;
-            case 5: PASS(5); break;
-            case 4: PASS(4); break;
-            case 3: PASS(3); break;
-            case 2: PASS(2); break;
-            default: PASS(1); break;
-            }
+        GK_GEMM_FOR_GROUPS(m, activations, activation_row_bytes, sums, sums_stride, out, out_stride, first)
 #undef PASS
-        }
     }
 }
 #endif

@@ -63,12 +63,11 @@ struct GPUSmolLM2PerplexityTests {
         }
     }
 
-    /// Relative bounds: the 0.05% for F16 (measured 0.005%). The quantized types round activations
-    /// to 8-bit blocks before each product; the device's sums (in another order than OpenBLAS's) and `exp`
-    /// differ from the CPU's in the last bits, so now and then a value lands on the other side of a rounding
-    /// step, and over 2 × 128 tokens those steps do not average out: measured on lavapipe Q8_0 +0.10% (half)
-    /// and +0.84% (all), Q4_0 +0.31% (half), Q4_K_M −0.51% (half) and −0.03% (all), with no sign of a
-    /// systematic error (the same files' kernels match the CPU's decoded weights to 1e-4, and F16 agrees).
-    /// Not yet the 0.05%; see docs/gpu.md.
-    static let bounds: [String: Double] = ["f16": 5e-4, "q8_0": 1.2e-2, "q4_0": 1.2e-2, "q4_k_m": 1.2e-2]
+    /// Relative bounds: the 0.05% for F16 and Q8_0 (measured in this test on lavapipe: F16 +0.028%,
+    /// Q8_0 −0.018% with half the layers). Q4_0 and Q4_K_M round activations to 8-bit blocks before each
+    /// product; the device's sums (in another order than OpenBLAS's) differ from the CPU's in the last bits,
+    /// so now and then a value lands on the other side of a rounding step, and over 2 × 128 tokens those steps
+    /// do not average out: measured Q4_0 +0.14% (half), Q4_K_M −0.48% (half) and −0.54% (all). Not yet the
+    /// issue's 0.05% for those two; Q4_K_M's steady −0.5% is not explained yet (see docs/gpu.md).
+    static let bounds: [String: Double] = ["f16": 5e-4, "q8_0": 5e-4, "q4_0": 3e-3, "q4_k_m": 8e-3]
 }

@@ -18,7 +18,14 @@ layout(push_constant) uniform Shape {
     uint input_stride;
     uint output_stride;
     uint output_offset;
+    // 0: a workgroup per (row, token), the row's blocks shared among its invocations; 1: an invocation per
+    // (row, token), summing the row's blocks in order (no barriers: the cheaper split for many tokens).
+    uint per_invocation;
 } shape;
+
+// The units (blocks, or parts of blocks) of a row this invocation sums: unit_first, + unit_step, ...
+uint unit_first;
+uint unit_step;
 
 shared float partial[WORKGROUP];
 

@@ -7,7 +7,7 @@ float row_dot_partial(uint row, uint token) {
     uint row_word = row * pairs;
     uint input_base = token * shape.input_stride;
     float sum = 0.0;
-    for (uint p = gl_LocalInvocationID.x; p < pairs; p += WORKGROUP) {
+    for (uint p = unit_first; p < pairs; p += unit_step) {
         vec2 w = unpackHalf2x16(weights[row_word + p]);
         sum += w.x * x[input_base + 2u * p] + w.y * x[input_base + 2u * p + 1u];
     }

@@ -6,7 +6,7 @@ float row_dot_partial(uint row, uint token) {
     uint row_word = row * shape.columns;
     uint input_base = token * shape.input_stride;
     float sum = 0.0;
-    for (uint k = gl_LocalInvocationID.x; k < shape.columns; k += WORKGROUP) {
+    for (uint k = unit_first; k < shape.columns; k += unit_step) {
         sum += uintBitsToFloat(weights[row_word + k]) * x[input_base + k];
     }
     return sum;

@@ -7,7 +7,7 @@ float row_dot_partial(uint row, uint token) {
     uint blocks = shape.columns / 32u;
     uint row_base = row * blocks * 18u;
     float sum = 0.0;
-    for (uint b = gl_LocalInvocationID.x; b < blocks; b += WORKGROUP) {
+    for (uint b = unit_first; b < blocks; b += unit_step) {
         uint base = row_base + b * 18u;
         uint input_base = token * shape.input_stride + b * 32u;
         float block_sum = 0.0;

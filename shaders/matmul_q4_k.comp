@@ -18,7 +18,7 @@ float row_dot_partial(uint row, uint token) {
     uint row_base = row * blocks * 144u;
     float sum = 0.0;
     // One quarter super-block per step keeps 64 invocations busy on rows of a few super-blocks.
-    for (uint unit = gl_LocalInvocationID.x; unit < blocks * 4u; unit += WORKGROUP) {
+    for (uint unit = unit_first; unit < blocks * 4u; unit += unit_step) {
         uint block = unit >> 2;
         uint quarter = unit & 3u;
         uint base = row_base + block * 144u;

@@ -11,7 +11,7 @@ float row_dot_partial(uint row, uint token) {
     uint row_base = row * blocks * 210u;
     float sum = 0.0;
     // One step takes 16 l's of a half: 64 values, so rows of a few super-blocks keep 64 invocations busy.
-    for (uint unit = gl_LocalInvocationID.x; unit < blocks * 4u; unit += WORKGROUP) {
+    for (uint unit = unit_first; unit < blocks * 4u; unit += unit_step) {
         uint block = unit >> 2;
         uint half_index = (unit >> 1) & 1u;
         uint group = unit & 1u;

@@ -19,16 +19,29 @@ void main() {
     uint lane = gl_LocalInvocationID.x;
     for (uint row = gl_WorkGroupID.x; row < shape.rows; row += gl_NumWorkGroups.x) {
         uint base = row * shape.width;
-        float sum = 0.0;
-        for (uint i = lane; i < shape.width; i += WORKGROUP) sum += x[base + i] * x[base + i];
+        // The CPU's order (VectorMath.sumOfSquares): 16 lane sums over whole groups of 16, added lane 0 to 15,
+        // then the tail one by one.
+        uint whole = shape.width / 16u * 16u;
+        precise float sum = 0.0;
+        if (lane < 16u) {
+            for (uint i = lane; i < whole; i += 16u) sum += x[base + i] * x[base + i];
+        }
         partial[lane] = sum;
         barrier();
-        for (uint stride = WORKGROUP / 2; stride > 0u; stride >>= 1) {
-            if (lane < stride) partial[lane] += partial[lane + stride];
-            barrier();
+        if (lane == 0u) {
+            precise float total = -0.0;
+            for (uint l = 0u; l < 16u; l++) total += partial[l];
+            for (uint i = whole; i < shape.width; i++) total += x[base + i] * x[base + i];
+            partial[16] = total;
         }
-        float scale = 1.0 / sqrt(partial[0] / float(shape.width) + shape.epsilon);
-        for (uint i = lane; i < shape.width; i += WORKGROUP) y[base + i] = x[base + i] * scale;
+        barrier();
+        precise float mean = partial[16] / float(shape.width);
+        precise float root = sqrt(mean + shape.epsilon);
+        precise float scale = 1.0 / root;
+        for (uint i = lane; i < shape.width; i += WORKGROUP) {
+            precise float value = x[base + i] * scale;
+            y[base + i] = value;
+        }
         barrier();
     }
 }

@@ -52,6 +52,10 @@ public struct ConversionOptions: Sendable {
     /// `--override-kv KEY=TYPE:VALUE`, applied to the output's metadata in order.
     public var metadataOverrides: [MetadataOverride] = []
     public var preTokenizerOverride: String?
+    /// Layers of the calibration passes' model (importance matrix, AWQ, head pruning) on the Vulkan device
+    /// `gpuDevice` (0: all on the CPU); see ``PassContext/gpuLayers``.
+    public var gpuLayers: Int = 0
+    public var gpuDevice: String?
     /// Write llama.cpp's split parts (`--split-max-size`, `--split-max-tensors`); `nil` writes one file.
     public var split: GGUFSplitLimit?
     public var log: @Sendable (String) -> Void = { _ in }

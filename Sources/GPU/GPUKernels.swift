@@ -4,14 +4,22 @@ import GGUF
 /// in the file's encoding, activations are `tokens` rows of `columns` F32 values, results are `tokens` rows
 /// of `rows` F32 values.
 extension GPUDevice {
+    /// From this many tokens on, ``matrixProduct`` gives each invocation a whole (row, token) sum.
+    public static let perInvocationTokens = 8
+
     /// Weight encodings `matrixProduct` multiplies without converting them first.
-    public static let matrixProductTypes: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_K, .q6_K]
+    public static let matrixProductTypes: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
 
     /// y = W·x for every token: `output[t * outputStride + outputOffset + r] = Σ_k W[r, k] · input[t * inputStride + k]`
     /// (strides default to `columns` and `rows`), with W dequantized inside the shader and the sum in F32.
+    ///
+    /// `perInvocation` chooses how the work is split: one workgroup per (row, token) whose invocations share
+    /// the row's blocks (few tokens: generation), or one invocation per (row, token) summing the blocks in
+    /// order, 64 rows per workgroup (many tokens: no workgroup reductions, which a software device such as
+    /// lavapipe runs slowly). By default the second from ``perInvocationTokens`` tokens on.
     public func matrixProduct(weights: GPUBuffer, type: GGMLType, rows: Int, columns: Int, input: GPUBuffer,
                               inputStride: Int? = nil, tokens: Int, output: GPUBuffer, outputStride: Int? = nil,
-                              outputOffset: Int = 0) throws {
+                              outputOffset: Int = 0, perInvocation: Bool? = nil) throws {
         let inputStride = inputStride ?? columns, outputStride = outputStride ?? rows
         let kernel = "matrix product (\(type.name))"
         let shader: String
@@ -20,6 +28,10 @@ extension GPUDevice {
         case .f16: shader = "matmul_f16"
         case .q8_0: shader = "matmul_q8_0"
         case .q4_0: shader = "matmul_q4_0"
+        case .q4_1: shader = "matmul_q4_1"
+        case .q5_0: shader = "matmul_q5_0"
+        case .q5_1: shader = "matmul_q5_1"
+        case .q5_K: shader = "matmul_q5_k"
         case .q4_K: shader = "matmul_q4_k"
         case .q6_K: shader = "matmul_q6_k"
         default:
@@ -47,10 +59,12 @@ extension GPUDevice {
         try require(input, holds: inputValues * 4, kernel: kernel)
         try require(output, holds: outputValues * 4, kernel: kernel)
         try requireWorkgroups(tokens, kernel: kernel)
+        let split = perInvocation ?? (tokens >= Self.perInvocationTokens)
+        let groupsX = split ? (rows + 63) / 64 : rows
         try dispatch(shader, buffers: [weights, input, output],
                      constants: [UInt32(rows), UInt32(columns), UInt32(tokens), UInt32(inputStride), UInt32(outputStride),
-                                 UInt32(outputOffset)],
-                     groups: (min(rows, info.maxWorkgroupsX), tokens, 1))
+                                 UInt32(outputOffset), split ? 1 : 0],
+                     groups: (min(groupsX, info.maxWorkgroupsX), tokens, 1))
     }
 
     /// ggml's `rms_norm` on `rows` rows of `width` values: each divided by √(mean of squares + ε).

@@ -23,7 +23,10 @@ public final class InferenceSession {
         guard tokens.count <= capacity - position else {
             throw InferenceError.contextFull(position: position, adding: tokens.count, capacity: capacity)
         }
-        if cache == nil { cache = try KeyValueCache(hyper: model.hyper, capacity: capacity) }
+        if cache == nil {
+            try model.pass.gpu?.checkCache(capacity: capacity)
+            cache = try KeyValueCache(hyper: model.hyper, capacity: capacity)
+        }
         let logits = try model.extend(tokens, at: position, cache: cache!)
         position += tokens.count
         return logits

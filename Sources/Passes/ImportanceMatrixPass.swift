@@ -49,8 +49,10 @@ public struct ImportanceMatrixPass: ModelPass {
             context.log("imatrix: \(matrix.entries.count) entries from \(path), computed on \(matrix.chunkCount) chunks")
             pathForMetadata = path
         case let .calibration(request):
-            matrix = try ImportanceMatrixBuilder(request: request, threads: context.threads, log: context.log)
-                .build(for: model)
+            var builder = ImportanceMatrixBuilder(request: request, threads: context.threads, log: context.log)
+            builder.gpuLayers = context.gpuLayers
+            builder.gpuDevice = context.gpuDevice
+            matrix = try builder.build(for: model)
             pathForMetadata = savePath ?? ""
             if let savePath {
                 try matrix.write(to: savePath)
@@ -99,6 +101,9 @@ public struct ImportanceMatrixBuilder {
     public var log: @Sendable (String) -> Void
     /// Also collect the output head's input (llama-imatrix's `--process-output`).
     public var includeOutput = false
+    /// The last layers on the Vulkan device `gpuDevice` (0: the CPU only).
+    public var gpuLayers = 0
+    public var gpuDevice: String?
 
     public init(request: CalibrationRequest, threads: Int, log: @escaping @Sendable (String) -> Void) {
         self.request = request
@@ -109,7 +114,9 @@ public struct ImportanceMatrixBuilder {
     public func build(for view: ModelView) throws -> ImportanceMatrix {
         let tokenizer = try TokenizerFactory.make(metadata: view.metadata)
         let drawn = try request.drawChunks(tokenizer: tokenizer, log: log)
-        let collector = ActivationCollector(threads: threads, log: log)
+        var collector = ActivationCollector(threads: threads, log: log)
+        collector.gpuLayers = gpuLayers
+        collector.gpuDevice = gpuDevice
         let model = try collector.model(for: view)
         let statistics = try collector.collect(model: model, chunks: drawn.chunks,
                                                include: ColumnStatistics.importanceMatrixSelection(

@@ -39,6 +39,7 @@ struct CompareCommand: ParsableCommand {
     var html: String?
 
     @OptionGroup var weightCache: WeightCacheOption
+    @OptionGroup var gpu: GPUOption
 
     @OptionGroup var common: CommonOptions
 
@@ -49,7 +50,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let base = try LoadedModel.open(original, threads: common.threads, weightCacheBytes: weightCache.bytes)
+        let base = try LoadedModel.open(original, threads: common.threads, weightCacheBytes: weightCache.bytes, gpu: gpu)
         let tokens = try base.tokenize(textFile: scoring.file)
         let comparison = ModelComparison(runner: scoring.runner(bos: base.chunkBOS))
         let temporary = FileManager.default.temporaryDirectory
@@ -69,7 +70,7 @@ struct CompareCommand: ParsableCommand {
             meanKLDivergence: 0, klDivergenceP99: 0, topTokenAgreement: 1, tokensPerSecond: baseHeader.tokensPerSecond))]
         for candidate in candidates {
             common.log("scoring \(candidate)")
-            let loaded = try LoadedModel.open(candidate, threads: common.threads, weightCacheBytes: weightCache.bytes)
+            let loaded = try LoadedModel.open(candidate, threads: common.threads, weightCacheBytes: weightCache.bytes, gpu: gpu)
             let candidateTokens = try loaded.tokenize(textFile: scoring.file)
             let report = try comparison.scoreCandidate(model: loaded.model, tokens: candidateTokens, modelPath: candidate,
                                                        textPath: scoring.file, base: reader, fileBytes: loaded.fileBytes,

@@ -27,6 +27,7 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var split: SplitOptions
     @OptionGroup var importance: PassOptions
     @OptionGroup var validation: ValidationOptions
+    @OptionGroup(title: "Calibration device") var gpu: CalibrationGPUOption
 
     @Flag(name: .long, help: "Print the summary (and validation figures) as JSON on stdout.")
     var json = false
@@ -48,6 +49,8 @@ struct ConvertCommand: ParsableCommand {
         var options = ConversionOptions(modelDirectory: modelDirectory, outputPath: outputPath)
         options.fileType = FileType(name: type)!
         options.threads = common.threads
+        options.gpuLayers = gpu.requestedLayers
+        options.gpuDevice = gpu.device
         options.preTokenizerOverride = pre
         options.split = try split.limit()
         try quantization.apply(to: &options)

@@ -27,3 +27,31 @@ struct GPUOption: ParsableArguments {
         return Int.max
     }
 }
+
+/// `--device NAME` and `--gpu-layers N` for the calibration passes (importance matrix, AWQ, head pruning):
+/// unlike inference, they run on the CPU unless a device is named, and then default to all layers on it.
+struct CalibrationGPUOption: ParsableArguments {
+    @Option(name: [.customLong("gpu-layers"), .customLong("ngl", withSingleDash: true)],
+            help: ArgumentHelp("Calibration layers to run on --device: a number or 'all' (the default with --device).",
+                               discussion: "Calibration runs on the CPU unless --device names a Vulkan device."))
+    var gpuLayers: String?
+
+    @Option(name: .customLong("device"), help: "Vulkan device for the calibration passes (Vulkan0, ...; see ggufkit --list-devices).")
+    var device: String?
+
+    func validate() throws {
+        if let gpuLayers, gpuLayers != "all", Int(gpuLayers).map({ $0 < 0 }) ?? true {
+            throw ValidationError("--gpu-layers must be a number of layers, 'all' or 0")
+        }
+        if gpuLayers != nil, device == nil {
+            throw ValidationError("--gpu-layers needs --device: calibration runs on the CPU unless a device is named")
+        }
+    }
+
+    /// Layers to offload: none without `--device`, else the explicit count or all.
+    var requestedLayers: Int {
+        guard device != nil else { return 0 }
+        guard let gpuLayers else { return Int.max }
+        return gpuLayers == "all" ? Int.max : Int(gpuLayers) ?? 0
+    }
+}

@@ -37,6 +37,7 @@ struct ImatrixCommand: ParsableCommand {
     @Flag(name: .long, help: "Overwrite the output if it exists.")
     var force = false
 
+    @OptionGroup var gpu: CalibrationGPUOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -56,6 +57,8 @@ struct ImatrixCommand: ParsableCommand {
                                          contextLength: context)
         var builder = ImportanceMatrixBuilder(request: request, threads: common.threads, log: common.logger)
         builder.includeOutput = processOutput
+        builder.gpuLayers = gpu.requestedLayers
+        builder.gpuDevice = gpu.device
         let start = Date()
         let matrix = try builder.build(for: view)
         try matrix.write(to: outputPath)

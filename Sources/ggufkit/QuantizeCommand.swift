@@ -24,6 +24,7 @@ struct QuantizeCommand: ParsableCommand {
     @OptionGroup var split: SplitOptions
     @OptionGroup var importance: PassOptions
     @OptionGroup var validation: ValidationOptions
+    @OptionGroup(title: "Calibration device") var gpu: CalibrationGPUOption
 
     @Flag(name: .long, help: "Print the summary (and validation figures) as JSON on stdout.")
     var json = false
@@ -45,6 +46,8 @@ struct QuantizeCommand: ParsableCommand {
         var options = ConversionOptions(modelDirectory: "", outputPath: outputPath)
         options.fileType = FileType(name: type)!
         options.threads = common.threads
+        options.gpuLayers = gpu.requestedLayers
+        options.gpuDevice = gpu.device
         options.log = common.logger
         options.split = try split.limit()
         try quantization.apply(to: &options)

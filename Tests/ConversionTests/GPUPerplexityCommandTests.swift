@@ -1,4 +1,5 @@
 import Foundation
+import ImportanceMatrix
 import Testing
 import TestSupport
 
@@ -47,18 +48,51 @@ struct GPUPerplexityCommandTests {
             #expect(document["layers_on_gpu"] as? [Int] == onDevice)
             #expect((document["device"] as? String)?.hasPrefix(device) == true)
             let value = try #require(document["perplexity"] as? Double)
-            // F16: within 0.05%. Q8_0 and Q4_0 round activations to 8-bit blocks; on this 64-wide model a value
-            // that lands on the other side of a rounding step (the device's exp and sums differ from the CPU's
-            // in the last bits) moves the result, and two chunks do not average that out: measured 0.2% (Q8_0)
-            // and 0.4% (Q4_0) here, under 0.01% and 0.09% over 8 chunks, while the CPU's own batch and
-            // token-by-token paths differ by about 0.1%. Not yet the 0.05% the issue asks for these types.
-            let bound = type == "f16" ? 5e-4 : 1e-2
+            // F16 and Q8_0: within 0.05% (measured 0.003%/0.009% and −0.009%/+0.011% with 2 and all layers).
+            // Q4_0 rounds activations to 8-bit blocks; on this 64-wide model a value that lands on the other
+            // side of a rounding step (the device sums products in another order than the CPU's OpenBLAS)
+            // moves the result, and two chunks do not average that out: measured +0.007% (2 layers) and
+            // −0.19% (all). Not yet the 0.05% the issue asks for Q4_0; see docs/gpu.md.
+            let bound = type == "q4_0" ? 3e-3 : 5e-4
             #expect(abs(value / reference - 1) <= bound, "\(type) -ngl \(ngl): \(value) vs CPU \(reference)")
         }
 
         // The log line names the device and the layers.
         let logged = try CLI.run(["perplexity"] + common + ["-ngl", "2"])
         #expect(logged.stderr.contains("layers 0-2 on the CPU, layers 3-4 on \(device)"), "\(logged.stderr)")
+    }
+
+    @Test("ggufkit imatrix --device: the statistics of layers on the device equal the CPU's; -ngl needs --device")
+    func importanceMatrixOnDevice() throws {
+        let required = ProcessInfo.processInfo.environment["GGUFKIT_REQUIRE_GPU"] == "1"
+        guard let device = Self.device else {
+            #expect(!required, "GGUFKIT_REQUIRE_GPU=1 but ggufkit --list-devices lists no device")
+            return
+        }
+        guard let stories = References.stories260K(),
+              let text = References.locate(TestAssets.shared("text/tinystories/valid-sample.txt"), "../shared/text")
+        else { return }
+        let folder = try TemporaryDirectory()
+        let common = ["imatrix", stories, "-f", text, "-c", "128", "--chunks", "2", "-q"]
+        let cpuPath = folder.file("cpu.gguf"), gpuPath = folder.file("gpu.gguf")
+        let cpuRun = try CLI.run(common + ["-o", cpuPath])
+        try #require(cpuRun.status == 0, "\(cpuRun.stderr)")
+        let gpuRun = try CLI.run(common + ["-o", gpuPath, "--device", device, "-ngl", "3"])
+        try #require(gpuRun.status == 0, "\(gpuRun.stderr)")
+        let cpu = try ImportanceMatrix(contentsOf: cpuPath), gpu = try ImportanceMatrix(contentsOf: gpuPath)
+        #expect(Set(cpu.entries.keys) == Set(gpu.entries.keys))
+        #expect(cpu.entries.count == 35)
+        for (name, reference) in cpu.entries {
+            let entry = try #require(gpu.entries[name])
+            #expect(entry.counts == reference.counts, "\(name)")
+            for (got, expected) in zip(entry.sums, reference.sums) {
+                // F32 weights: only summation order differs.
+                #expect(abs(got - expected) <= 1e-4 * max(expected, 1e-6), "\(name): \(got) vs \(expected)")
+            }
+        }
+        let withoutDevice = try CLI.run(common + ["-o", folder.file("x.gguf"), "-ngl", "3"])
+        #expect(withoutDevice.status != 0)
+        #expect(withoutDevice.stderr.contains("--device"), "\(withoutDevice.stderr)")
     }
 
     @Test("without a Vulkan loader the default runs on the CPU, and an explicit -ngl says why it cannot")

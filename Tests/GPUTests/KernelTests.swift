@@ -13,7 +13,11 @@ struct KernelTests {
         let rows: Int
         let columns: Int
         let tokens: Int
-        var description: String { "\(type.name) \(rows)×\(columns), \(tokens) tokens" }
+        /// An invocation per (row, token) instead of a workgroup (see `GPUDevice.matrixProduct`).
+        var perInvocation = false
+        var description: String {
+            "\(type.name) \(rows)×\(columns), \(tokens) tokens\(perInvocation ? ", an invocation per output" : "")"
+        }
     }
 
     static let cases: [Case] = GPUDevice.matrixProductTypes.flatMap { (type: GGMLType) -> [Case] in
@@ -24,6 +28,8 @@ struct KernelTests {
             Case(type: type, rows: 1, columns: block, tokens: 1),
             Case(type: type, rows: 19, columns: 3 * block, tokens: 5),
             Case(type: type, rows: 37, columns: max(4096, 80 * block), tokens: 1),
+            // An invocation per output: rows beyond one workgroup's 64, several tokens.
+            Case(type: type, rows: 70, columns: 3 * block, tokens: 9, perInvocation: true),
         ]
     }
 
@@ -37,14 +43,15 @@ struct KernelTests {
     func manyRows() throws {
         let device = try GPUTestDevice.open()
         try checkProduct(Case(type: .q4_0, rows: 65_535 + 300, columns: 32, tokens: 1), on: device, seed: 7)
+        try checkProduct(Case(type: .q8_0, rows: 65_535 + 300, columns: 32, tokens: 2, perInvocation: true), on: device, seed: 8)
     }
 
     @Test("input and output strides: a product reads a slice of wider rows and writes into a slice of wider rows",
-          arguments: [GGMLType.f32, .q8_0, .q6_K])
-    func strides(type: GGMLType) throws {
+          arguments: [GGMLType.f32, .q8_0, .q6_K], [false, true])
+    func strides(type: GGMLType, perInvocation: Bool) throws {
         let device = try GPUTestDevice.open()
-        try checkProduct(Case(type: type, rows: 9, columns: max(type.blockSize, 32), tokens: 3), on: device, seed: 99,
-                         inputPadding: 7, outputStride: 20, outputOffset: 4)
+        try checkProduct(Case(type: type, rows: 9, columns: max(type.blockSize, 32), tokens: 3, perInvocation: perInvocation),
+                         on: device, seed: 99, inputPadding: 7, outputStride: 20, outputOffset: 4)
     }
 
     @Test("a quantized layout that changes a value changes the output")
@@ -93,8 +100,8 @@ struct KernelTests {
         let weights = try device.makeBuffer(byteCount: 18 * 4, label: "weights")
         let input = try device.makeBuffer(byteCount: 64 * 4, label: "input")
         let output = try device.makeBuffer(byteCount: 8 * 4, label: "output")
-        #expect(throws: GPUError.self) {  // no shader for Q5_K yet
-            try device.matrixProduct(weights: weights, type: .q5_K, rows: 1, columns: 256, input: input, tokens: 1, output: output)
+        #expect(throws: GPUError.self) {  // no shader for Q3_K yet
+            try device.matrixProduct(weights: weights, type: .q3_K, rows: 1, columns: 256, input: input, tokens: 1, output: output)
         }
         #expect(throws: GPUError.self) {  // row length not a whole number of blocks
             try device.matrixProduct(weights: weights, type: .q4_0, rows: 1, columns: 48, input: input, tokens: 1, output: output)
@@ -142,7 +149,7 @@ struct KernelTests {
         let output = try device.makeBuffer(byteCount: shape.tokens * outputStride * 4, label: "output")
         try device.matrixProduct(weights: weights, type: shape.type, rows: shape.rows, columns: shape.columns,
                                  input: input, inputStride: inputStride, tokens: shape.tokens, output: output,
-                                 outputStride: outputStride, outputOffset: outputOffset)
+                                 outputStride: outputStride, outputOffset: outputOffset, perInvocation: shape.perInvocation)
         let result = output.readFloats(shape.tokens * outputStride)
 
         var failures = 0

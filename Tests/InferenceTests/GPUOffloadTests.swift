@@ -125,6 +125,58 @@ struct GPUOffloadTests {
         #expect(generated == StoriesReferenceTests.greedyContinuation)
     }
 
+    @Test("greedy generation of the quantized models gives the CPU's tokens", arguments: [FileType.q8_0, .q4_0])
+    func quantizedGreedyGeneration(type: FileType) throws {
+        let folder = try TemporaryDirectory()
+        func generate(_ model: LlamaModel) throws -> [Int32] {
+            let session = model.makeSession(maxTokens: 64)
+            var logits = try session.append(tokens: StoriesReferenceTests.prompt)
+            var generated: [Int32] = []
+            for _ in StoriesReferenceTests.greedyContinuation.indices {
+                let next = Int32(logits.indices.max { logits[$0] < logits[$1] }!)
+                generated.append(next)
+                logits = try session.append(tokens: [next])
+            }
+            return generated
+        }
+        let cpu = try generate(try Self.model(type, in: folder, gpuLayers: 0))
+        let gpu = try generate(try Self.model(type, in: folder, gpuLayers: 1000))
+        #expect(gpu == cpu, "\(type.rawValue)")
+    }
+
+    @Test("importance-matrix statistics of offloaded layers equal the CPU's: taps read the inputs back from the device",
+          arguments: [nil, FileType.q8_0])
+    func calibrationTaps(type: FileType?) throws {
+        let folder = try TemporaryDirectory()
+        let sequences = [Array(Self.tokens.prefix(100)), Array(Self.tokens.suffix(60))]
+        func statistics(gpuLayers: Int) throws -> [String: ColumnStatistics.Entry] {
+            let model = try Self.model(type, in: folder, gpuLayers: gpuLayers)
+            let tap = ColumnStatistics(threads: 1, include: ColumnStatistics.importanceMatrixSelection(includeOutput: false))
+            try model.observeActivations(sequences: sequences, tap: tap)
+            return tap.entries
+        }
+        let cpu = try statistics(gpuLayers: 0)
+        let layers = 5
+        for gpuLayers in [layers / 2, layers] {
+            let gpu = try statistics(gpuLayers: gpuLayers)
+            #expect(Set(gpu.keys) == Set(cpu.keys), "-ngl \(gpuLayers)")
+            #expect(cpu.count == layers * 7)
+            // Per tensor: Σ over columns of |GPU − CPU| sums of squares, relative to Σ of the CPU's.
+            var worst = 0.0
+            for (name, reference) in cpu {
+                let entry = try #require(gpu[name], "\(name) missing with -ngl \(gpuLayers)")
+                #expect(entry.rows == reference.rows && entry.columns == reference.columns, "\(name)")
+                let difference = zip(entry.sumOfSquares, reference.sumOfSquares).reduce(0) { $0 + abs($1.0 - $1.1) }
+                worst = max(worst, difference / max(reference.sumOfSquares.reduce(0, +), 1e-30))
+            }
+            // F32: only summation order differs from the CPU (measured 2e-6). Q8_0: activation rounding steps
+            // that land differently now and then move later layers' inputs a little more.
+            let bound = type == nil ? 1e-4 : 1e-2
+            #expect(worst <= bound, "\(type?.rawValue ?? "f32") -ngl \(gpuLayers): largest relative difference \(worst)")
+            print("GPUOffloadTests: imatrix \(type?.rawValue ?? "f32") -ngl \(gpuLayers): largest relative difference \(worst)")
+        }
+    }
+
     @Test("a device name that does not exist is an error naming the devices there are")
     func unknownDevice() throws {
         var options = InferenceOptions(threads: 1)

@@ -52,6 +52,10 @@ public struct PassContext: Sendable {
     /// Whether a later pass hands the quantizer importance weights (so a pass measuring
     /// quantization error should quantize the same way).
     public var importanceFollows = false
+    /// The last layers of a calibration model that run on the Vulkan device `gpuDevice` (0: the CPU only,
+    /// the default: calibration uses a device only when one is named).
+    public var gpuLayers = 0
+    public var gpuDevice: String?
 
     public init(threads: Int, log: @escaping @Sendable (String) -> Void, fileType: FileType = .f16,
                 plannedType: @escaping @Sendable (String, [Int]) -> GGMLType = { _, _ in .f16 }) {

@@ -19,6 +19,8 @@ public enum ModelPipeline {
             policy.decide(TensorRoleInfo(name: name, dimensions: dims), sourceType: .f32).type
         }
         context.importanceFollows = provisional.hasImportanceMatrix
+        context.gpuLayers = options.gpuLayers
+        context.gpuDevice = options.gpuDevice
         var outcomes: [PassOutcome] = []
         for pass in ordered(passes) {
             outcomes.append(try run(pass, on: &view, context: context))

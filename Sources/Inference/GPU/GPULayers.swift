@@ -20,11 +20,15 @@ final class GPULayers: @unchecked Sendable {
     /// Device bytes held by the weights.
     let weightBytes: Int
     private var scratch: [String: GPUBuffer] = [:]
+    /// The calibration tap of the pass now running (``run``), shown every product's input.
+    private var tap: (any ActivationTap)?
 
     /// One projection (Q/K/V, gate/up, ...) as uploaded: one buffer per part.
     struct Linear {
         struct Part {
             let buffer: GPUBuffer
+            /// The tensor's name, as activation taps ask for it.
+            let name: String
             let type: GGMLType
             let rows: Int
             let rowOffset: Int
@@ -53,6 +57,11 @@ final class GPULayers: @unchecked Sendable {
         self.hyper = hyper
         ropeStyle = rope.style == .halves ? .halves : .adjacentPairs
         ropePairs = rope.dimensions / 2
+        estimate = Self.estimate(hyper: hyper, weights: weights)
+        if let problem = estimate.problem(lastLayers: layers.count, available: device.info.memoryBytes,
+                                          device: device.info.name) {
+            throw .device(problem)
+        }
         var uploaded: [LayerBuffers] = []
         var bytes = 0
         do {
@@ -87,7 +96,7 @@ final class GPULayers: @unchecked Sendable {
                         let buffer = try device.makeBuffer(byteCount: part.tensor.bytes.count, label: part.tensor.name)
                         try buffer.write(part.tensor.bytes)
                         bytes += buffer.byteCount
-                        parts.append(Linear.Part(buffer: buffer, type: type, rows: part.rows,
+                        parts.append(Linear.Part(buffer: buffer, name: part.tensor.name, type: type, rows: part.rows,
                                                  rowOffset: weights.rowOffsets[index], rounding: rounding))
                     }
                     return Linear(parts: parts, rows: weights.rows, columns: weights.columns)
@@ -111,6 +120,47 @@ final class GPULayers: @unchecked Sendable {
         weightBytes = bytes
     }
 
+    /// What the offloaded layers need on the device, without key/value caches (``checkCache(capacity:)``
+    /// adds them when a session allocates its cache).
+    let estimate: GPUMemoryEstimate
+
+    /// Rows of activations the scratch estimate allows for (llama.cpp's default micro-batch).
+    static let estimatedRows = 512
+
+    /// Bytes each layer's uploads take (buffers are whole words) and the scratch of a pass of
+    /// ``estimatedRows`` rows.
+    static func estimate(hyper: ModelHyperParameters, weights: ModelWeights) -> GPUMemoryEstimate {
+        func words(_ bytes: Int) -> Int { (bytes + 3) / 4 * 4 }
+        func linear(_ weights: LinearWeights) -> Int { weights.parts.reduce(0) { $0 + words($1.tensor.bytes.count) } }
+        var perLayer: [Int] = []
+        var widest = 0
+        for (layer, w) in weights.layers.enumerated() {
+            let vectors = (w.attentionNorm.count + w.feedForwardNorm.count + (w.qkvBias?.count ?? 0)
+                + (w.outputBias?.count ?? 0)) * 4
+            perLayer.append(vectors + linear(w.qkv) + linear(w.output) + linear(w.gateUp) + linear(w.down))
+            let width = hyper.embeddingLength
+            let qkv = hyper.queryWidth(layer: layer) + hyper.keyWidth(layer: layer) + hyper.valueWidth(layer: layer)
+            let inner = hyper.feedForwardLengths[layer]
+            let attention = hyper.attentionWidth(layer: layer)
+            // residual, normed, projected; Q/K/V; attention; gate/up; the rounded input of the widest product.
+            widest = max(widest, 3 * width + qkv + attention + 2 * inner + max(width, inner, attention))
+        }
+        return GPUMemoryEstimate(layerWeightBytes: perLayer, scratchBytes: (widest + hyper.keyLength) * estimatedRows * 4)
+    }
+
+    /// Fails, naming what does not fit, when the offloaded layers' key/value caches for `capacity` tokens do
+    /// not fit beside their weights.
+    func checkCache(capacity: Int) throws(InferenceError) {
+        var withCache = estimate
+        for layer in layers {
+            withCache.layerCacheBytes[layer] = capacity * (hyper.keyWidth(layer: layer) + hyper.valueWidth(layer: layer)) * 4
+        }
+        if let problem = withCache.problem(lastLayers: layers.count, available: device.info.memoryBytes,
+                                           device: device.info.name) {
+            throw .device(problem)
+        }
+    }
+
     /// A GPU error while loading, with a hint on how many layers might fit when memory ran out.
     private static func describe(_ error: any Error, layers: Range<Int>, hyper: ModelHyperParameters) -> String {
         let text = "\(error)"
@@ -129,9 +179,12 @@ final class GPULayers: @unchecked Sendable {
 
     /// Runs `range` (within ``layers``) over `batch`: `x` (rows × embedding length) is read, updated on the
     /// device and written back.
+    /// A `tap` sees each product's input as the CPU path shows it: read from the device before rounding.
     func run(_ range: Range<Int>, batch: TokenBatch, x: UnsafeMutablePointer<Float>, rope tables: RopeTables,
-             cache: KeyValueCache?) throws(InferenceError) {
+             cache: KeyValueCache?, tap: (any ActivationTap)? = nil) throws(InferenceError) {
         guard !range.isEmpty else { return }
+        self.tap = tap
+        defer { self.tap = nil }
         do {
             try runLayers(range, batch: batch, x: x, tables: tables, cache: cache)
         } catch let error as InferenceError {
@@ -162,6 +215,14 @@ final class GPULayers: @unchecked Sendable {
     /// as the CPU path does for that part's type.
     private func apply(_ linear: Linear, input: GPUBuffer, inputStride: Int, rows: Int, output: GPUBuffer,
                        outputStride: Int) throws {
+        if let tap {
+            let names = linear.parts.map(\.name).filter { tap.wants($0) }
+            if !names.isEmpty {
+                // Buffers are host-visible and every dispatch has finished: the input is readable in place.
+                let values = input.contents.bindMemory(to: Float.self)
+                tap.observe(names, input: values.baseAddress!, rows: rows, columns: linear.columns, stride: inputStride)
+            }
+        }
         var rounded: (GPUActivationRounding, GPUBuffer)?
         for part in linear.parts {
             var source = input, stride = inputStride

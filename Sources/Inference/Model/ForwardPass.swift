@@ -45,7 +45,7 @@ struct ForwardPass {
             if let gpu, gpu.layers.contains(layer) {
                 // Consecutive GPU layers run back to back on the device: the stream crosses the bus once.
                 let end = min(range.upperBound, gpu.layers.upperBound)
-                try gpu.run(layer ..< end, batch: batch, x: x, rope: tables, cache: cache)
+                try gpu.run(layer ..< end, batch: batch, x: x, rope: tables, cache: cache, tap: context.tap)
                 layer = end
                 continue
             }

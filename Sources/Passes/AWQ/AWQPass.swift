@@ -45,7 +45,9 @@ public struct AWQPass: ModelPass {
         // No weight cache for the original: it never evicts, so it would hold the first layers'
         // decoded weights for the whole run; decoding each layer once per chunk costs far less
         // than the search.
-        let options = InferenceOptions(threads: context.threads, weightCacheBytes: 0)
+        var options = InferenceOptions(threads: context.threads, weightCacheBytes: 0)
+        options.gpuLayers = context.gpuLayers
+        options.gpuDevice = context.gpuDevice
         let original = try LlamaModel(source: base, options: options)
         var search = ScaleSearch(grid: grid, errorRows: errorRows, product: product)
         search.importanceWeighted = context.importanceFollows

@@ -12,6 +12,10 @@ public struct ActivationCollector {
     /// bounded slices, so a 7B model stays within a few GB.
     public var weightCacheBytes: Int
     public var log: @Sendable (String) -> Void
+    /// The last layers run on the Vulkan device `gpuDevice` (0: the CPU only); taps see their inputs read
+    /// back from the device.
+    public var gpuLayers = 0
+    public var gpuDevice: String?
 
     public init(threads: Int, chunksPerBatch: Int = 4, weightCacheBytes: Int = 2 << 30,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -41,7 +45,9 @@ public struct ActivationCollector {
 
     /// The inference core over `view` as it is now.
     public func model(for view: ModelView) throws -> LlamaModel {
-        let options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
+        var options = InferenceOptions(threads: threads, weightCacheBytes: weightCacheBytes)
+        options.gpuLayers = gpuLayers
+        options.gpuDevice = gpuDevice
         return try LlamaModel(source: try ViewWeightSource.make(view: view), options: options)
     }
 }

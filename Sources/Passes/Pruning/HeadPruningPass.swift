@@ -235,7 +235,9 @@ public struct HeadPruningPass: ModelPass {
         let tokenizer = try TokenizerFactory.make(metadata: model.metadata)
         let chunks = try request.drawChunks(tokenizer: tokenizer, log: context.log).chunks
         // No weight cache: each layer runs once, so caching would only hold memory.
-        let options = InferenceOptions(threads: context.threads, weightCacheBytes: 0)
+        var options = InferenceOptions(threads: context.threads, weightCacheBytes: 0)
+        options.gpuLayers = context.gpuLayers
+        options.gpuDevice = context.gpuDevice
         let network = try LlamaModel(source: try ViewWeightSource.make(view: model), options: options)
         let rows = chunks.reduce(0) { $0 + $1.count }
         let start = Date()

@@ -37,6 +37,8 @@ static inline __attribute__((always_inline)) GK_GEMM_TARGET void gk_panel_store(
     _mm512_mask_storeu_ps(target, keep, value);
 }
 
+#define PASS(C) panel_times_rows(C, nb, scratch, x, activation_row_bytes, s, sums_stride, y, out_stride, valid, accumulate)
+
 /// Runs `PASS(C)` for activation rows `a ..< a + C` over every group of `m`, with `C` a compile-time constant so each
 /// group size gets its own register allocation. `PASS` sees `x` (first activation row), `s` (its side-table row) and
 /// `y` (its first output).
@@ -55,6 +57,23 @@ static inline __attribute__((always_inline)) GK_GEMM_TARGET void gk_panel_store(
         case 3: PASS(3); break;                                                                                        \
         case 2: PASS(2); break;                                                                                        \
         default: PASS(1); break;                                                                                       \
+        }                                                                                                              \
+    }
+
+/// Defines `gk_gemm_<name>_avx512` (a ``gk_gemm_function``) from the including file's `pack_panel` and
+/// `panel_times_rows`: each 16-row panel is packed once, then multiplied by every group of activation rows.
+#define GK_GEMM_DRIVER(name)                                                                                           \
+    GK_GEMM_TARGET void gk_gemm_##name##_avx512(int n, const void *weights, size_t weight_row_bytes, int rows,         \
+                                                const void *activations, size_t activation_row_bytes,                  \
+                                                const float *sums, int m, float *out, size_t out_stride,               \
+                                                int accumulate, void *scratch) {                                       \
+        const int nb = n / 256;                                                                                        \
+        const size_t sums_stride = gk_gemm_sums_count(n);                                                              \
+        for (int first = 0; first < rows; first += gk_panel_rows) {                                                    \
+            const int valid = rows - first < gk_panel_rows ? rows - first : gk_panel_rows;                             \
+            pack_panel(nb, (const uint8_t *)weights + (size_t)first * weight_row_bytes, weight_row_bytes, valid,       \
+                       scratch);                                                                                       \
+            GK_GEMM_FOR_GROUPS(m, activations, activation_row_bytes, sums, sums_stride, out, out_stride, first)        \
         }                                                                                                              \
     }
 #endif

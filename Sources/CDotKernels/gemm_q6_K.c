@@ -94,17 +94,5 @@ static inline __attribute__((always_inline)) GK_GEMM_TARGET void panel_times_row
     for (int c = 0; c < C; c++) gk_panel_store(total[c], out + (size_t)c * out_stride, valid, accumulate);
 }
 
-GK_GEMM_TARGET void gk_gemm_q6_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows,
-                                        const void *activations, size_t activation_row_bytes, const float *sums,
-                                        int m, float *out, size_t out_stride, int accumulate, void *scratch) {
-    const int nb = n / 256;
-    const size_t sums_stride = gk_gemm_sums_count(n);
-    for (int first = 0; first < rows; first += gk_panel_rows) {
-        const int valid = rows - first < gk_panel_rows ? rows - first : gk_panel_rows;
-        pack_panel(nb, (const uint8_t *)weights + (size_t)first * weight_row_bytes, weight_row_bytes, valid, scratch);
-#define PASS(C) panel_times_rows(C, nb, scratch, x, activation_row_bytes, s, sums_stride, y, out_stride, valid, accumulate)
-        GK_GEMM_FOR_GROUPS(m, activations, activation_row_bytes, sums, sums_stride, out, out_stride, first)
-#undef PASS
-    }
-}
+GK_GEMM_DRIVER(q6_K)
 #endif

@@ -1,9 +1,14 @@
-// Causal grouped-query attention over a key/value cache, flash-style: one workgroup per (query head,
-// token) streams the visible keys in tiles of WORKGROUP, keeping a running maximum, a running sum of
-// exponentials and the value accumulator (online softmax), so no buffer grows with the square of the
-// sequence. Query head h reads cache head h / group. Token t sits at position first_position + t and
-// sees positions 0 ... first_position + t. Each invocation scores one key of a tile, then owns output
-// dimensions lane, lane + WORKGROUP, ... of the value sum.
+// Causal grouped-query attention over a key/value cache, one workgroup per (query head, token), with the CPU
+// path's arithmetic value by value (Sources/CDotKernels/attention.c), so the device gives the same bits:
+//   score_j = (sum over d of q[d]·k_j[d], from 0, each product rounded then added) · scale
+//   e_j     = cpu_exp(score_j − max score)
+//   total   = sixteen lane sums (lane l adds e_j for j ≡ l mod 16 in increasing j), folded 8, 4, 2, 1 lanes
+//   out[d]  = (sum over j of e_j·v_j[d] the same way, from 0) · (1 / total)
+// Every step is `precise` (no fused multiply-adds), as on the CPU.
+// Two passes over the visible keys: the first finds the largest score, the second recomputes the scores in tiles of
+// WORKGROUP keys and accumulates; nothing grows with the square of the sequence. Query head h reads cache head
+// h / group. Token t sits at position first_position + t and sees positions 0 ... first_position + t.
+#include "cpu_exp.glsl"
 #define WORKGROUP 64
 #define MAX_HEAD 256
 #define PER_LANE (MAX_HEAD / WORKGROUP)
@@ -45,19 +50,25 @@ shared float query[MAX_HEAD];
 shared float weights_tile[WORKGROUP];
 shared float partial[WORKGROUP];
 
-float reduce(float value, bool maximum) {
+float workgroup_max(float value) {
     uint lane = gl_LocalInvocationID.x;
     partial[lane] = value;
     barrier();
     for (uint stride = WORKGROUP / 2; stride > 0u; stride >>= 1) {
-        if (lane < stride) {
-            partial[lane] = maximum ? max(partial[lane], partial[lane + stride]) : partial[lane] + partial[lane + stride];
-        }
+        if (lane < stride) partial[lane] = max(partial[lane], partial[lane + stride]);
         barrier();
     }
     float total = partial[0];
     barrier();
     return total;
+}
+
+float score_of(uint key, uint key_base) {
+    uint base = key * shape.k_stride + key_base;
+    precise float dot = 0.0;
+    for (uint i = 0u; i < shape.key_length; i++) dot = dot + query[i] * key_at(base + i);
+    precise float scaled = dot * shape.scale;
+    return scaled;
 }
 
 void main() {
@@ -74,41 +85,50 @@ void main() {
     }
     barrier();
 
-    float running_max = -1.0 / 0.0;
-    float running_sum = 0.0;
-    float acc[PER_LANE];
-    for (uint j = 0u; j < PER_LANE; j++) acc[j] = 0.0;
+    float peak = -1.0 / 0.0;
+    for (uint key = lane; key < visible; key += WORKGROUP) peak = max(peak, score_of(key, key_base));
+    peak = workgroup_max(peak);
 
+    precise float lane_sum = 0.0;
+    precise float acc[PER_LANE];
+    for (uint j = 0u; j < PER_LANE; j++) acc[j] = 0.0;
     for (uint start = 0u; start < visible; start += WORKGROUP) {
         uint key = start + lane;
-        float score = -1.0 / 0.0;
-        if (key < visible) {
-            uint base = key * shape.k_stride + key_base;
-            float dot = 0.0;
-            for (uint i = 0u; i < shape.key_length; i++) dot += query[i] * key_at(base + i);
-            score = dot * shape.scale;
-        }
-        float new_max = max(running_max, reduce(score, true));
-        float e = key < visible ? exp(score - new_max) : 0.0;
-        weights_tile[lane] = e;
-        float correction = exp(running_max - new_max);
-        running_sum = running_sum * correction + reduce(e, false);  // reduce's barriers publish weights_tile
+        precise float shifted = key < visible ? score_of(key, key_base) - peak : 0.0;
+        weights_tile[lane] = key < visible ? cpu_exp(shifted) : 0.0;
+        barrier();
         uint count = min(uint(WORKGROUP), visible - start);
+        if (lane < 16u) {
+            for (uint i = lane; i < count; i += 16u) lane_sum = lane_sum + weights_tile[i];
+        }
         for (uint j = 0u; j < PER_LANE; j++) {
             uint d = lane + j * WORKGROUP;
             if (d < shape.value_length) {
-                float sum = 0.0;
-                for (uint i = 0u; i < count; i++) sum += weights_tile[i] * value_at((start + i) * shape.v_stride + value_base + d);
-                acc[j] = acc[j] * correction + sum;
+                for (uint i = 0u; i < count; i++) {
+                    acc[j] = acc[j] + weights_tile[i] * value_at((start + i) * shape.v_stride + value_base + d);
+                }
             }
         }
-        running_max = new_max;
         barrier();  // before the next tile overwrites weights_tile
     }
 
-    float inverse = 1.0 / running_sum;
+    partial[lane] = lane_sum;
+    barrier();
+    if (lane == 0u) {
+        for (uint w = 8u; w > 0u; w >>= 1) {
+            for (uint i = 0u; i < w; i++) {
+                precise float folded = partial[i] + partial[i + w];
+                partial[i] = folded;
+            }
+        }
+    }
+    barrier();
+    precise float inverse = 1.0 / partial[0];
     for (uint j = 0u; j < PER_LANE; j++) {
         uint d = lane + j * WORKGROUP;
-        if (d < shape.value_length) o[shape.out_offset + token * shape.out_stride + head * shape.value_length + d] = acc[j] * inverse;
+        if (d < shape.value_length) {
+            precise float result = acc[j] * inverse;
+            o[shape.out_offset + token * shape.out_stride + head * shape.value_length + d] = result;
+        }
     }
 }

@@ -8,6 +8,10 @@ layout(local_size_x = WORKGROUP) in;
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
 layout(std430, binding = 1) readonly buffer Input { float x[]; };
 layout(std430, binding = 2) writeonly buffer Output { float y[]; };
+// With `exact` set: the rounded input as its integers and one scale per block (round_activations.comp writes both), for
+// shaders that define row_dot_exact.
+layout(std430, binding = 3) readonly buffer InputIntegers { int xq[]; };
+layout(std430, binding = 4) readonly buffer InputScales { float xd[]; };
 
 // rows × columns weights, tokens activation rows of `columns` values `input_stride` apart; token t's
 // outputs go to y[t · output_stride + output_offset + row].
@@ -21,6 +25,9 @@ layout(push_constant) uniform Shape {
     // 0: a workgroup per (row, token), the row's blocks shared among its invocations; 1: an invocation per
     // (row, token), summing the row's blocks in order (no barriers: the cheaper split for many tokens).
     uint per_invocation;
+    // 1: per-invocation sums read xq/xd and repeat the CPU batch kernel's steps (Sources/CDotKernels/gemm_*.c) for
+    // the same bits: exact integer sums per block, then the kernel's float steps in its order.
+    uint exact;
 } shape;
 
 // The units (blocks, or parts of blocks) of a row this invocation sums: unit_first, + unit_step, ...

@@ -8,7 +8,14 @@ void main() {
         unit_step = 1u;
         for (uint first = gl_WorkGroupID.x * WORKGROUP; first < shape.rows; first += gl_NumWorkGroups.x * WORKGROUP) {
             uint row = first + gl_LocalInvocationID.x;
-            if (row < shape.rows) y[token * shape.output_stride + shape.output_offset + row] = row_dot_partial(row, token);
+            if (row >= shape.rows) continue;
+#ifdef HAS_EXACT
+            if (shape.exact != 0u) {
+                y[token * shape.output_stride + shape.output_offset + row] = row_dot_exact(row, token);
+                continue;
+            }
+#endif
+            y[token * shape.output_stride + shape.output_offset + row] = row_dot_partial(row, token);
         }
         return;
     }

@@ -21,4 +21,16 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+#define BLOCK_BYTES 18u
+int block_isum(uint base, uint first) {
+    int isum = 0;
+    for (uint j = 0u; j < 16u; j++) {
+        uint q = byte_at(base + 2u + j);
+        isum += (int(q & 15u) - 8) * xq[first + j] + (int(q >> 4) - 8) * xq[first + j + 16u];
+    }
+    return isum;
+}
+
+#include "matmul_exact32.glsl"
+
 #include "matmul_driver.glsl"

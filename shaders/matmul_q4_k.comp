@@ -43,4 +43,43 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+// The CPU batch kernel's steps (gemm_q4_K.c), per super-block: sub-blocks 0-7 in order add
+// float(Σ q·q_x)·(d·scale), then the mins come off one by one (− (dmin·min)·Σ q_x), and the block joins the row's
+// total as + block·d_x; every step `precise`.
+#define HAS_EXACT
+float row_dot_exact(uint row, uint token) {
+    uint blocks = shape.columns / 256u;
+    uint row_base = row * blocks * 144u;
+    uint input_base = token * shape.input_stride;
+    uint scale_base = token * (shape.input_stride / 256u);
+    precise float total = 0.0;
+    for (uint block = 0u; block < blocks; block++) {
+        uint base = row_base + block * 144u;
+        vec2 d = unpackHalf2x16(weights[base >> 2]);
+        precise float block_sum = 0.0;
+        int x_sums[8];
+        for (uint sub = 0u; sub < 8u; sub++) {
+            uint quants = base + 16u + 32u * (sub >> 1);
+            uint shift = (sub & 1u) * 4u;
+            uint first = input_base + block * 256u + 32u * sub;
+            int isum = 0, xsum = 0;
+            for (uint l = 0u; l < 32u; l++) {
+                int qx = xq[first + l];
+                isum += int((byte_at(quants + l) >> shift) & 15u) * qx;
+                xsum += qx;
+            }
+            x_sums[sub] = xsum;
+            precise float scale = d.x * float(scale_min(base + 4u, sub).x);
+            block_sum = block_sum + float(isum) * scale;
+        }
+        precise float m = block_sum;
+        for (uint sub = 0u; sub < 8u; sub++) {
+            precise float minimum = d.y * float(scale_min(base + 4u, sub).y);
+            m = m - minimum * float(x_sums[sub]);
+        }
+        total = total + m * xd[scale_base + block];
+    }
+    return total;
+}
+
 #include "matmul_driver.glsl"

@@ -25,4 +25,18 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+#define BLOCK_BYTES 22u
+int block_isum(uint base, uint first) {
+    uint qh = byte_at(base + 2u) | (byte_at(base + 3u) << 8) | (byte_at(base + 4u) << 16) | (byte_at(base + 5u) << 24);
+    int isum = 0;
+    for (uint j = 0u; j < 16u; j++) {
+        uint q = byte_at(base + 6u + j);
+        isum += (int((q & 15u) | (((qh >> j) & 1u) << 4)) - 16) * xq[first + j]
+              + (int((q >> 4) | (((qh >> (j + 16u)) & 1u) << 4)) - 16) * xq[first + j + 16u];
+    }
+    return isum;
+}
+
+#include "matmul_exact32.glsl"
+
 #include "matmul_driver.glsl"

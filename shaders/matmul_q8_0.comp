@@ -18,4 +18,13 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+#define BLOCK_BYTES 34u
+int block_isum(uint base, uint first) {
+    int isum = 0;
+    for (uint j = 0u; j < 32u; j++) isum += signed_byte_at(base + 2u + j) * xq[first + j];
+    return isum;
+}
+
+#include "matmul_exact32.glsl"
+
 #include "matmul_driver.glsl"

@@ -9,6 +9,9 @@
 
 layout(std430, binding = 0) readonly buffer Source { float src[]; };
 layout(std430, binding = 1) buffer Values { float v[]; };
+// Modes 0 and 1 also write each value's integer and each block's scale, which the matrix products' exact mode reads.
+layout(std430, binding = 2) writeonly buffer Integers { int integers[]; };
+layout(std430, binding = 3) writeonly buffer Scales { float scales[]; };
 
 layout(push_constant) uniform Shape {
     uint mode;
@@ -61,11 +64,14 @@ void main() {
         } else if (shape.mode == 0u) {
             float amax = 0.0;
             for (uint j = 0u; j < 32u; j++) amax = max(amax, abs(v[base + j]));
-            float d = round_to_half(amax / 127.0);
-            float id = amax != 0.0 ? 127.0 / amax : 0.0;
+            precise float quotient = amax / 127.0;
+            float d = round_to_half(quotient);
+            precise float id = amax != 0.0 ? 127.0 / amax : 0.0;
+            scales[b] = d;
             for (uint j = 0u; j < 32u; j++) {
                 // The CPU multiplies by an integer, so a zero is +0 (d ≥ 0); the compiler may drop an int round trip.
                 int q = int(roundEven(v[base + j] * id));
+                integers[base + j] = q;
                 v[base + j] = q == 0 ? 0.0 : d * float(q);
             }
         } else {
@@ -75,11 +81,20 @@ void main() {
                 if (a > amax) { amax = a; extreme = v[base + j]; }
             }
             if (amax == 0.0) {
-                for (uint j = 0u; j < 256u; j++) v[base + j] = 0.0;
+                for (uint j = 0u; j < 256u; j++) {
+                    v[base + j] = 0.0;
+                    integers[base + j] = 0;
+                }
+                scales[b] = 0.0;
             } else {
-                float iscale = -127.0 / extreme;
-                float d = 1.0 / iscale;
-                for (uint j = 0u; j < 256u; j++) v[base + j] = d * float(min(127, int(roundEven(iscale * v[base + j]))));
+                precise float iscale = -127.0 / extreme;
+                precise float d = 1.0 / iscale;
+                for (uint j = 0u; j < 256u; j++) {
+                    int q = min(127, int(roundEven(iscale * v[base + j])));
+                    integers[base + j] = q;
+                    v[base + j] = d * float(q);
+                }
+                scales[b] = d;
             }
         }
     }

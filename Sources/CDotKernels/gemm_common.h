@@ -3,7 +3,8 @@
 // A batch kernel rewrites 16 weight rows at a time ("a panel") so that one 64-byte load holds the same four quant
 // bytes of all 16 rows; one `vpdpbusd` against four activation bytes broadcast to every lane then adds four products
 // to each row's sum, and each panel load serves `GK_GEMM_GROUP` activation rows read straight from their Q8_K blocks.
-// Group sums are exact int32 as in ggml's dot products; scales are applied in F32.
+// Group sums are exact int32 as in ggml's dot products; scales are applied in F32 with separate multiplies and adds
+// (no fused multiply-add) in a fixed order per output, which the GPU path's shaders repeat for the same bits.
 #ifndef GGUFKIT_GEMM_COMMON_H
 #define GGUFKIT_GEMM_COMMON_H
 

@@ -1,6 +1,7 @@
 // Q4_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512 VNNI (see
 // gemm_common.h). A panel keeps the packed nibbles: one load, masked low or high, gives the four values of two
 // 32-value sub-blocks of each row.
+#pragma clang fp contract(off)
 #include "gemm_common.h"
 
 enum {
@@ -84,15 +85,15 @@ static inline __attribute__((always_inline)) GK_GEMM_TARGET void panel_times_row
             const __m512 low_scale = _mm512_loadu_ps(scales + (2 * pair) * 16);
             const __m512 high_scale = _mm512_loadu_ps(scales + (2 * pair + 1) * 16);
             for (int c = 0; c < C; c++) {
-                block_sum[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(low_sum[c]), low_scale, block_sum[c]);
-                block_sum[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(high_sum[c]), high_scale, block_sum[c]);
+                block_sum[c] = _mm512_add_ps(block_sum[c], _mm512_mul_ps(_mm512_cvtepi32_ps(low_sum[c]), low_scale));
+                block_sum[c] = _mm512_add_ps(block_sum[c], _mm512_mul_ps(_mm512_cvtepi32_ps(high_sum[c]), high_scale));
             }
         }
         for (int c = 0; c < C; c++) {
             const float *s = sums + (size_t)c * sums_stride + (size_t)b * gk_sums_per_block;
             __m512 m = block_sum[c];
-            for (int j = 0; j < 8; j++) m = _mm512_fnmadd_ps(_mm512_loadu_ps(mins + j * 16), _mm512_set1_ps(s[1 + j]), m);
-            total[c] = _mm512_fmadd_ps(m, _mm512_set1_ps(s[0]), total[c]);
+            for (int j = 0; j < 8; j++) m = _mm512_sub_ps(m, _mm512_mul_ps(_mm512_loadu_ps(mins + j * 16), _mm512_set1_ps(s[1 + j])));
+            total[c] = _mm512_add_ps(total[c], _mm512_mul_ps(m, _mm512_set1_ps(s[0])));
         }
     }
     for (int c = 0; c < C; c++) gk_panel_store(total[c], out + (size_t)c * out_stride, valid, accumulate);

@@ -2,6 +2,7 @@
 // gemm_common.h). A panel holds each row's 256 six-bit values unpacked to bytes (0..63, in value order), so the
 // inner loop is one load per four values of 16 rows; the -32 offset comes back as 32·d·scale times each 16-value
 // group's activation sum.
+#pragma clang fp contract(off)
 #include "gemm_common.h"
 
 enum {
@@ -81,14 +82,14 @@ static inline __attribute__((always_inline)) GK_GEMM_TARGET void panel_times_row
             }
             const __m512 scale = _mm512_loadu_ps(scales + g * 16);
             for (int c = 0; c < C; c++) {
-                block_sum[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(group_sum[c]), scale, block_sum[c]);
+                block_sum[c] = _mm512_add_ps(block_sum[c], _mm512_mul_ps(_mm512_cvtepi32_ps(group_sum[c]), scale));
             }
         }
         for (int c = 0; c < C; c++) {
             const float *s = sums + (size_t)c * sums_stride + (size_t)b * gk_sums_per_block;
             __m512 m = block_sum[c];
-            for (int g = 0; g < 16; g++) m = _mm512_fnmadd_ps(_mm512_loadu_ps(offsets + g * 16), _mm512_set1_ps(s[9 + g]), m);
-            total[c] = _mm512_fmadd_ps(m, _mm512_set1_ps(s[0]), total[c]);
+            for (int g = 0; g < 16; g++) m = _mm512_sub_ps(m, _mm512_mul_ps(_mm512_loadu_ps(offsets + g * 16), _mm512_set1_ps(s[9 + g])));
+            total[c] = _mm512_add_ps(total[c], _mm512_mul_ps(m, _mm512_set1_ps(s[0])));
         }
     }
     for (int c = 0; c < C; c++) gk_panel_store(total[c], out + (size_t)c * out_stride, valid, accumulate);

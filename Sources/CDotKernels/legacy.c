@@ -86,13 +86,25 @@ static void dot_q8_0_scalar(int n, const void *w, const void *a, float *s) {
 #include "x86_levels.h"
 #define GK_SIMD(name) name##_avx2, name##_avx512
 #define GK_ROWS4(name) name##_avx512
+// Batch kernels (gemm_q8_1.c).
+void gk_gemm_q8_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
+                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
+                         int accumulate, void *scratch);
+void gk_gemm_q4_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
+                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
+                         int accumulate, void *scratch);
+void gk_gemm_q5_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
+                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
+                         int accumulate, void *scratch);
+#define GK_GEMM(name) gk_gemm_##name##_avx512
 #else
 #define GK_SIMD(name) NULL, NULL
 #define GK_ROWS4(name) NULL
+#define GK_GEMM(name) NULL
 #endif
 
-const gk_dot_kernel gk_dot_q4_0 = {GK_ACTIVATION_Q8_1, 32, dot_q4_0_scalar, GK_SIMD(dot_q4_0), GK_ROWS4(dot4_q4_0)};
+const gk_dot_kernel gk_dot_q4_0 = {GK_ACTIVATION_Q8_1, 32, dot_q4_0_scalar, GK_SIMD(dot_q4_0), GK_ROWS4(dot4_q4_0), GK_GEMM(q4_0)};
 const gk_dot_kernel gk_dot_q4_1 = {GK_ACTIVATION_Q8_1, 32, dot_q4_1_scalar, GK_SIMD(dot_q4_1)};
-const gk_dot_kernel gk_dot_q5_0 = {GK_ACTIVATION_Q8_1, 32, dot_q5_0_scalar, GK_SIMD(dot_q5_0)};
+const gk_dot_kernel gk_dot_q5_0 = {GK_ACTIVATION_Q8_1, 32, dot_q5_0_scalar, GK_SIMD(dot_q5_0), NULL, GK_GEMM(q5_0)};
 const gk_dot_kernel gk_dot_q5_1 = {GK_ACTIVATION_Q8_1, 32, dot_q5_1_scalar, GK_SIMD(dot_q5_1)};
-const gk_dot_kernel gk_dot_q8_0 = {GK_ACTIVATION_Q8_1, 32, dot_q8_0_scalar, GK_SIMD(dot_q8_0)};
+const gk_dot_kernel gk_dot_q8_0 = {GK_ACTIVATION_Q8_1, 32, dot_q8_0_scalar, GK_SIMD(dot_q8_0), NULL, GK_GEMM(q8_0)};

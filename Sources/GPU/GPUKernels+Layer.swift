@@ -21,6 +21,17 @@ public enum GPUCacheType: Sendable {
 
 /// The rounding the CPU path applies to activations before a product with weights of some type (ggml's
 /// "vec_dot_type").
+/// Activations rounded to 8-bit blocks as integers (one Int32 per value) and one F32 scale per block.
+public struct GPUBlockActivations {
+    public let integers: GPUBuffer
+    public let scales: GPUBuffer
+
+    public init(integers: GPUBuffer, scales: GPUBuffer) {
+        self.integers = integers
+        self.scales = scales
+    }
+}
+
 public enum GPUActivationRounding: UInt32, Sendable {
     /// 32-value int8 blocks with an F16 scale (Q8_0 / Q8_1).
     case q8_1 = 0
@@ -235,9 +246,11 @@ extension GPUDevice {
 
     /// Copies `rows` rows of `width` values (`sourceStride` apart) from `source` into `output`, contiguous and
     /// rounded as the CPU path rounds activations for `rounding` (then back to F32); `width` is a whole
-    /// number of blocks.
+    /// number of blocks. For the 8-bit roundings, `blocks` (when given) receives each value's integer and each
+    /// block's scale: the input of ``matrixProduct(weights:type:rows:columns:input:inputStride:tokens:output:outputStride:outputOffset:perInvocation:exact:)``'s exact mode.
     public func roundActivations(_ source: GPUBuffer, rows: Int, width: Int, sourceStride: Int? = nil,
-                                 into output: GPUBuffer, rounding: GPUActivationRounding) throws {
+                                 into output: GPUBuffer, rounding: GPUActivationRounding,
+                                 blocks: GPUBlockActivations? = nil) throws {
         let kernel = "activation rounding"
         let sourceStride = sourceStride ?? width
         guard rows > 0, width > 0, width % rounding.blockSize == 0, sourceStride >= width else {
@@ -248,7 +261,16 @@ extension GPUDevice {
         try requireIndexable(count, sourceEnd, kernel: kernel)
         try require(source, holds: sourceEnd * 4, kernel: kernel)
         try require(output, holds: count * 4, kernel: kernel)
-        try dispatch("round_activations", buffers: [source, output],
+        if let blocks {
+            try require(blocks.integers, holds: count * 4, kernel: kernel)
+            try require(blocks.scales, holds: count / rounding.blockSize * 4, kernel: kernel)
+        }
+        // Without `blocks` the output stands in for the two extra bindings; mode 2 (F16) never writes them.
+        let integers = blocks?.integers ?? output, scales = blocks?.scales ?? output
+        guard blocks != nil || rounding == .f16 else {
+            throw GPUError.invalidOperands(kernel: kernel, reason: "8-bit rounding needs buffers for the integers and scales")
+        }
+        try dispatch("round_activations", buffers: [source, output, integers, scales],
                      constants: [rounding.rawValue, UInt32(rows), UInt32(width), UInt32(sourceStride)],
                      groups: elementGroups(count / rounding.blockSize))
     }

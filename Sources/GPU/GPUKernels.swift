@@ -9,6 +9,9 @@ extension GPUDevice {
 
     /// Weight encodings `matrixProduct` multiplies without converting them first.
     public static let matrixProductTypes: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
+    /// Types whose shader has the exact mode: the CPU batch kernel's steps (Sources/CDotKernels/gemm_*.c) on the
+    /// rounded activations' integers, for the same bits as the CPU path.
+    public static let exactProductTypes: [GGMLType] = [.q8_0, .q4_0, .q5_0, .q4_K, .q6_K]
 
     /// y = W·x for every token: `output[t * outputStride + outputOffset + r] = Σ_k W[r, k] · input[t * inputStride + k]`
     /// (strides default to `columns` and `rows`), with W dequantized inside the shader and the sum in F32.
@@ -19,7 +22,8 @@ extension GPUDevice {
     /// lavapipe runs slowly). By default the second from ``perInvocationTokens`` tokens on.
     public func matrixProduct(weights: GPUBuffer, type: GGMLType, rows: Int, columns: Int, input: GPUBuffer,
                               inputStride: Int? = nil, tokens: Int, output: GPUBuffer, outputStride: Int? = nil,
-                              outputOffset: Int = 0, perInvocation: Bool? = nil) throws {
+                              outputOffset: Int = 0, perInvocation: Bool? = nil,
+                              exact: GPUBlockActivations? = nil) throws {
         let inputStride = inputStride ?? columns, outputStride = outputStride ?? rows
         let kernel = "matrix product (\(type.name))"
         let shader: String
@@ -61,9 +65,15 @@ extension GPUDevice {
         try requireWorkgroups(tokens, kernel: kernel)
         let split = perInvocation ?? (tokens >= Self.perInvocationTokens)
         let groupsX = split ? (rows + 63) / 64 : rows
-        try dispatch(shader, buffers: [weights, input, output],
+        // The exact mode repeats the CPU batch kernel's steps; it is per invocation, for the types that have one.
+        let useExact = split && exact != nil && Self.exactProductTypes.contains(type)
+        if useExact, let exact {
+            try require(exact.integers, holds: inputValues * 4, kernel: kernel)
+            try require(exact.scales, holds: inputValues / type.blockSize * 4, kernel: kernel)
+        }
+        try dispatch(shader, buffers: [weights, input, output, exact?.integers ?? input, exact?.scales ?? input],
                      constants: [UInt32(rows), UInt32(columns), UInt32(tokens), UInt32(inputStride), UInt32(outputStride),
-                                 UInt32(outputOffset), split ? 1 : 0],
+                                 UInt32(outputOffset), split ? 1 : 0, useExact ? 1 : 0],
                      groups: (min(groupsX, info.maxWorkgroupsX), tokens, 1))
     }
 

@@ -44,6 +44,16 @@ public enum DotActivation: Sendable, Equatable {
         gk_quantize_activations(cFormat, source, row, Int32(clamping: count), 0)
     }
 
+    /// Floats of the side table a batch kernel reads beside one encoded row of `count` values (Q8_K and Q8_1 only).
+    public func blockSumsCount(_ count: Int) -> Int {
+        gk_gemm_block_sums_count(cFormat, Int32(clamping: count))
+    }
+
+    /// Writes that side table for an encoded row: scales and sums of the integer values per block.
+    public func blockSums(_ row: UnsafeRawPointer, count: Int, into sums: UnsafeMutablePointer<Float>) {
+        gk_gemm_block_sums(cFormat, Int32(clamping: count), row, sums)
+    }
+
     /// Decodes an activation row back to floats.
     public func decode(_ row: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
         gk_dequantize_activations(cFormat, row, destination, Int32(clamping: count))

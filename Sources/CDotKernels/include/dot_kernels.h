@@ -134,7 +134,39 @@ size_t gk_gemm_sums_count(int n);
 /// Per 256-value block of a Q8_K activation row: its scale, then the sums of its eight 32-value groups.
 void gk_q8_K_group_sums(int n, const void *row, float *sums);
 
+/// Floats of ``gk_gemm_block_sums`` per activation row of `n` values in `format` (Q8_K or Q8_1).
+size_t gk_gemm_block_sums_count(gk_activation_format format, int n);
+
+/// The side table a batch kernel reads beside an activation row: ``gk_q8_K_group_sums`` for Q8_K, and (scale, sum of
+/// the 32 values) per block for Q8_1.
+void gk_gemm_block_sums(gk_activation_format format, int n, const void *row, float *sums);
+
 /// The kernel's batch function at `level` (capped by ``gk_dot_cpu_level``), or NULL where it has none.
 gk_gemm_function gk_gemm_select(const gk_dot_kernel *kernel, int level);
+
+/// One attention head over one sequence: query rows `0 ..< rows` sit at positions `first_position + i` and see keys
+/// and values at positions `0 ... first_position + i`.
+typedef struct {
+    int rows;
+    int first_position;
+    int key_length;
+    int value_length;
+    float scale;
+    const float *query;
+    size_t query_stride;
+    const float *keys;
+    size_t key_stride;
+    const float *values;
+    size_t value_stride;
+    float *output;
+    size_t output_stride;
+} gk_attention_head_shape;
+
+/// Floats of scratch ``gk_attention_head`` needs for `keys` keys (first_position + rows) of `key_length` values.
+size_t gk_attention_scratch_floats(int key_length, int keys);
+
+/// Causal softmax attention of one head with a fixed order of arithmetic (see attention.c): the same bits at every
+/// SIMD level, and the same as the GPU path's attention shader.
+void gk_attention_head(const gk_attention_head_shape *shape, float *scratch, int level);
 
 #endif

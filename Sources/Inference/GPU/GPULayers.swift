@@ -142,8 +142,9 @@ final class GPULayers: @unchecked Sendable {
             let qkv = hyper.queryWidth(layer: layer) + hyper.keyWidth(layer: layer) + hyper.valueWidth(layer: layer)
             let inner = hyper.feedForwardLengths[layer]
             let attention = hyper.attentionWidth(layer: layer)
-            // residual, normed, projected; Q/K/V; attention; gate/up; the rounded input of the widest product.
-            widest = max(widest, 3 * width + qkv + attention + 2 * inner + max(width, inner, attention))
+            // residual, normed, projected; Q/K/V; attention; gate/up; the rounded input of the widest product, as
+            // floats and as integers (its block scales are a thirty-second of that at most, left in the rounding).
+            widest = max(widest, 3 * width + qkv + attention + 2 * inner + 2 * max(width, inner, attention) + 1)
         }
         return GPUMemoryEstimate(layerWeightBytes: perLayer, scratchBytes: (widest + hyper.keyLength) * estimatedRows * 4)
     }
@@ -223,22 +224,30 @@ final class GPULayers: @unchecked Sendable {
                 tap.observe(names, input: values.baseAddress!, rows: rows, columns: linear.columns, stride: inputStride)
             }
         }
-        var rounded: (GPUActivationRounding, GPUBuffer)?
+        var rounded: (GPUActivationRounding, GPUBuffer, GPUBlockActivations?)?
         for part in linear.parts {
             var source = input, stride = inputStride
+            var blocks: GPUBlockActivations?
             if let rounding = part.rounding {
                 if rounded?.0 != rounding {
                     let target = try buffer("rounded input", floats: rows * linear.columns)
+                    var integers: GPUBlockActivations?
+                    if rounding != .f16 {
+                        integers = GPUBlockActivations(
+                            integers: try buffer("rounded input integers", floats: rows * linear.columns),
+                            scales: try buffer("rounded input scales", floats: rows * linear.columns / rounding.blockSize))
+                    }
                     try device.roundActivations(input, rows: rows, width: linear.columns, sourceStride: inputStride,
-                                                into: target, rounding: rounding)
-                    rounded = (rounding, target)
+                                                into: target, rounding: rounding, blocks: integers)
+                    rounded = (rounding, target, integers)
                 }
                 source = rounded!.1
+                blocks = rounded!.2
                 stride = linear.columns
             }
             try device.matrixProduct(weights: part.buffer, type: part.type, rows: part.rows, columns: linear.columns,
                                      input: source, inputStride: stride, tokens: rows, output: output,
-                                     outputStride: outputStride, outputOffset: part.rowOffset)
+                                     outputStride: outputStride, outputOffset: part.rowOffset, exact: blocks)
         }
     }
 

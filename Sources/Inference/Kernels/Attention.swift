@@ -1,9 +1,12 @@
-/// Causal softmax attention of one query head over one sequence, in blocks of query rows.
+import CDotKernels
+
+/// Causal softmax attention of one query head over one sequence (``gk_attention_head``).
 ///
-/// Scores come from one matrix product per block and only cover the keys the block can see,
-/// so the masked upper triangle is mostly never computed. Softmax leaves the numerators in
-/// place; the `·V` product is divided by the row sums afterwards (head width multiplies per
-/// row instead of one per key).
+/// The arithmetic is fixed value by value (scores as one fused multiply-add chain per key, the CPU's e^x, sums in
+/// sixteen fixed lanes, the weighted values as one chain per dimension), so every SIMD level and the GPU path's
+/// attention shader give the same bits. Activations are rounded to 8-bit blocks before the next product, where a
+/// difference in the last bit can flip a value by a whole step; matching bits is what lets the GPU path agree with
+/// this one on perplexity.
 struct AttentionHead {
     /// Query rows of the head, `queryStride` apart; row `i` sits at position `firstPosition + i`.
     var query: UnsafePointer<Float>
@@ -21,48 +24,18 @@ struct AttentionHead {
     var output: UnsafeMutablePointer<Float>
     var outputStride: Int
 
-    /// Query rows per block.
-    static let blockRows = 64
-
-    /// Floats of scratch one call needs when the longest sequence sees `keys` keys.
-    static func scratchCount(keys: Int) -> Int {
-        blockRows * keys + blockRows
+    /// Floats of scratch one call needs when the longest sequence sees `keys` keys of `keyLength` values.
+    static func scratchCount(keys: Int, keyLength: Int) -> Int {
+        gk_attention_scratch_floats(Int32(keyLength), Int32(keys))
     }
 
-    /// Runs the head; `scratch` holds ``scratchCount(keys:)`` floats. Meant to run on one
-    /// worker with OpenBLAS single-threaded.
-    func run(scratch: UnsafeMutablePointer<Float>) {
-        var blockStart = 0
-        while blockStart < rows {
-            let blockCount = min(Self.blockRows, rows - blockStart)
-            let visible = firstPosition + blockStart + blockCount
-            let scores = scratch
-            let sums = scratch + Self.blockRows * visible
-            // A single query row (decoding) uses matrix-vector products, which skip packing.
-            if blockCount == 1 {
-                BLAS.multiplyVector(n: visible, k: keyLength, alpha: scale, matrix: keys, ldm: keyStride,
-                                    x: query + blockStart * queryStride, beta: 0, y: scores)
-            } else {
-                BLAS.multiplyTransposed(m: blockCount, n: visible, k: keyLength, alpha: scale,
-                                        a: query + blockStart * queryStride, lda: queryStride,
-                                        b: keys, ldb: keyStride, beta: 0, c: scores, ldc: visible)
-            }
-            for row in 0 ..< blockCount {
-                let valid = firstPosition + blockStart + row + 1
-                sums[row] = VectorMath.softmaxNumerators(scores + row * visible, valid: valid, rowWidth: visible)
-            }
-            let target = output + blockStart * outputStride
-            if blockCount == 1 {
-                BLAS.multiplyVectorTransposed(n: valueLength, k: visible, matrix: values, ldm: valueStride,
-                                              x: scores, beta: 0, y: target)
-            } else {
-                BLAS.multiply(m: blockCount, n: valueLength, k: visible, a: scores, lda: visible,
-                              b: values, ldb: valueStride, beta: 0, c: target, ldc: outputStride)
-            }
-            for row in 0 ..< blockCount {
-                VectorMath.scale(target + row * outputStride, count: valueLength, by: 1 / sums[row])
-            }
-            blockStart += blockCount
-        }
+    /// Runs the head at SIMD `level`; `scratch` holds ``scratchCount(keys:keyLength:)`` floats.
+    func run(scratch: UnsafeMutablePointer<Float>, level: Int) {
+        var shape = gk_attention_head_shape(
+            rows: Int32(rows), first_position: Int32(firstPosition), key_length: Int32(keyLength),
+            value_length: Int32(valueLength), scale: scale, query: query, query_stride: queryStride, keys: keys,
+            key_stride: keyStride, values: values, value_stride: valueStride, output: output,
+            output_stride: outputStride)
+        gk_attention_head(&shape, scratch, Int32(level))
     }
 }

@@ -79,10 +79,11 @@ extension ForwardPass {
         let outputStride = hyper.attentionWidth(layer: layer)
         let segments = batch.segments
         let longest = segments.map { $0.firstPosition + $0.count }.max() ?? 0
-        let perWorker = AttentionHead.scratchCount(keys: longest)
+        let perWorker = AttentionHead.scratchCount(keys: longest, keyLength: keyLength)
         let scratch = try workspace.floats(.scores, count: Workspace.product(perWorker, parallel.threads,
                                                                               what: "attention scores"))
         let scale = 1 / Float(keyLength).squareRoot()
+        let weights = self.weights
 
         parallel.forEachTask(segments.count * heads) { task, worker in
             let segment = segments[task / heads]
@@ -104,7 +105,7 @@ extension ForwardPass {
                 values: values, valueStride: valueStride, keyLength: keyLength, valueLength: valueLength,
                 scale: scale, output: output + segment.firstRow * outputStride + head * valueLength,
                 outputStride: outputStride)
-            attention.run(scratch: scratch + worker * perWorker)
+            attention.run(scratch: scratch + worker * perWorker, level: weights.level)
         }
     }
 }

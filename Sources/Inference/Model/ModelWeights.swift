@@ -32,8 +32,11 @@ struct ModelWeights {
     let ropeFrequencyFactors: [Float]?
     let layers: [LayerWeights]
     let vocabularySize: Int
+    /// The SIMD level the kernels were chosen for.
+    let level: Int
 
     init(source: any WeightSource, roundsActivations: Bool, level: Int) throws(InferenceError) {
+        self.level = level
         let hyper = source.hyperParameters
         let location = source.location
         let width = hyper.embeddingLength

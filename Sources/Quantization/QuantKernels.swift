@@ -109,10 +109,12 @@ public enum DotKernel: @unchecked Sendable {
                       activationRowBytes: Int, m: Int, count: Int, level: Int) -> [Float]? {
         guard let function = batchFunction(level: level) else { return nil }
         let n = Int32(clamping: count)
-        let sumsPerRow = gk_gemm_sums_count(n)
+        let sumsPerRow = activation.blockSumsCount(count)
         var sums = [Float](repeating: 0, count: max(1, sumsPerRow * m))
         sums.withUnsafeMutableBufferPointer { buffer in
-            for a in 0 ..< m { gk_q8_K_group_sums(n, activations + a * activationRowBytes, buffer.baseAddress! + a * sumsPerRow) }
+            for a in 0 ..< m {
+                activation.blockSums(activations + a * activationRowBytes, count: count, into: buffer.baseAddress! + a * sumsPerRow)
+            }
         }
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, 64, max(64, gk_gemm_scratch_bytes(n))) == 0, let raw else { return nil }

@@ -39,6 +39,70 @@ struct KernelTests {
         try checkProduct(shape, on: device, seed: UInt64(shape.rows * 1_000_003 + shape.columns * 31 + shape.tokens))
     }
 
+    /// The exact mode repeats the CPU batch kernel's steps on the rounded activations' integers (the CPU path's
+    /// products for batches on AVX-512 machines), so the two give the same bits.
+    @Test("exact mode gives the CPU batch kernel's bits", .enabled(if: QuantKernels.cpuLevel >= 2, "the CPU has no batch kernels"),
+          arguments: GPUDevice.exactProductTypes)
+    func exactProduct(type: GGMLType) throws {
+        let device = try GPUTestDevice.open()
+        let kernel = try #require(QuantKernels.kernel(for: type))
+        let format = try #require(QuantFormats.format(for: type))
+        // 37 rows (a partial 16-row panel), 2 super-blocks, 11 tokens (a partial group of 8).
+        let rows = 37, columns = 512, tokens = 11
+        let rowBytes = try #require(type.rowByteCount(columns))
+        var random = SplitMix64(seed: UInt64(type.rawValue) + 500)
+        var weights = [UInt8](repeating: 0, count: rows * rowBytes)
+        for row in 0 ..< rows {
+            let values = (0 ..< columns).map { _ in Float.random(in: -1 ... 1, using: &random) * Float(1 + row % 4) }
+            values.withUnsafeBufferPointer { input in
+                weights[row * rowBytes ..< (row + 1) * rowBytes].withUnsafeMutableBytes {
+                    format.quantizeRow(input, into: $0, importance: nil)
+                }
+            }
+        }
+        // Per token a different scale, and one spike, so blocks' scales differ.
+        var x = [Float]()
+        for token in 0 ..< tokens {
+            for i in 0 ..< columns {
+                x.append(Float.random(in: -1 ... 1, using: &random) * Float(1 + token) * (i == 7 * token ? 20 : 1))
+            }
+        }
+        let activation = kernel.activation
+        let activationRowBytes = activation.rowBytes(columns)
+        var encoded = [UInt8](repeating: 0, count: tokens * activationRowBytes)
+        x.withUnsafeBufferPointer { source in
+            encoded.withUnsafeMutableBytes { rowsOut in
+                for token in 0 ..< tokens {
+                    activation.encode(source.baseAddress! + token * columns, count: columns,
+                                      into: rowsOut.baseAddress! + token * activationRowBytes)
+                }
+            }
+        }
+        let expected = try #require(weights.withUnsafeBytes { w in
+            encoded.withUnsafeBytes { a in
+                kernel.batch(weights: w.baseAddress!, rowBytes: rowBytes, rows: rows, activations: a.baseAddress!,
+                             activationRowBytes: activationRowBytes, m: tokens, count: columns, level: QuantKernels.cpuLevel)
+            }
+        })
+
+        let rounding: GPUActivationRounding = activation == .q8_K ? .q8_K : .q8_1
+        let weightBuffer = try device.makeBuffer(byteCount: weights.count, label: "weights")
+        try weights.withUnsafeBytes { try weightBuffer.write($0) }
+        let input = try device.makeBuffer(byteCount: x.count * 4, label: "input")
+        try input.write(x)
+        let rounded = try device.makeBuffer(byteCount: x.count * 4, label: "rounded")
+        let blocks = GPUBlockActivations(integers: try device.makeBuffer(byteCount: x.count * 4, label: "integers"),
+                                         scales: try device.makeBuffer(byteCount: x.count / rounding.blockSize * 4,
+                                                                       label: "scales"))
+        try device.roundActivations(input, rows: tokens, width: columns, into: rounded, rounding: rounding, blocks: blocks)
+        let output = try device.makeBuffer(byteCount: tokens * rows * 4, label: "output")
+        try device.matrixProduct(weights: weightBuffer, type: type, rows: rows, columns: columns, input: rounded,
+                                 tokens: tokens, output: output, exact: blocks)
+        let result = output.readFloats(tokens * rows)
+        let differing = zip(expected, result).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(type.name): \(differing) of \(result.count) outputs differ")
+    }
+
     @Test("more rows than a dispatch has workgroups in x: each workgroup takes several rows")
     func manyRows() throws {
         let device = try GPUTestDevice.open()

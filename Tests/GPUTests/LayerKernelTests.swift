@@ -243,9 +243,22 @@ struct LayerKernelTests {
         let half = count / 2, gap = 8
         let strided = x[0..<half] + [Float](repeating: 9, count: gap) + x[half...]
         let values = try device.makeBuffer(byteCount: count * 4, label: "rounded")
+        var blocks: GPUBlockActivations?
+        if gpu != .f16 {
+            blocks = GPUBlockActivations(integers: try device.makeBuffer(byteCount: count * 4, label: "integers"),
+                                         scales: try device.makeBuffer(byteCount: count / gpu.blockSize * 4, label: "scales"))
+        }
         try device.roundActivations(try buffer(device, Array(strided), "activations"), rows: 2, width: half,
-                                    sourceStride: half + gap, into: values, rounding: gpu)
+                                    sourceStride: half + gap, into: values, rounding: gpu, blocks: blocks)
         let result = values.readFloats(count)
+        // The integers times the block scales are the rounded values.
+        if let blocks {
+            let integers = blocks.integers.contents.bindMemory(to: Int32.self)
+            let scales = blocks.scales.readFloats(count / gpu.blockSize)
+            var wrong = 0
+            for i in 0..<count where Float(integers[i]) * scales[i / gpu.blockSize] != result[i] { wrong += 1 }
+            #expect(wrong == 0, "\(wrong) integers times their scale differ from the rounded value")
+        }
         var encoded = [UInt8](repeating: 0, count: cpu.rowBytes(count))
         var expected = [Float](repeating: 0, count: count)
         x.withUnsafeBufferPointer { source in

@@ -84,7 +84,8 @@ struct BlockProductTests {
         #expect(logits[0] == logits[2])
     }
 
-    @Test("batch logits (every token at once) are identical for 1, 2 and 3 threads", arguments: [GGMLType.q4_K, .q6_K])
+    @Test("batch logits (every token at once) are identical for 1, 2 and 3 threads",
+          arguments: [GGMLType.q4_K, .q6_K, .q8_0, .q4_0, .q5_0])
     func batchThreadCountInvariance(type: GGMLType) throws {
         let logits = try [1, 2, 3].map { threads in
             let (_, model, _) = try TinyModelTests.load(Self.spec(type), options: Self.llamaCpp(threads: threads))

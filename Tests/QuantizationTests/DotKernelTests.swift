@@ -212,10 +212,12 @@ struct DotKernelTests {
         }
     }
 
-    @Test("a batch kernel exists where the CPU has AVX-512 (Q4_K), and none below")
+    @Test("batch kernels exist where the CPU has AVX-512 (Q4_K, Q6_K, Q8_0, Q4_0, Q5_0), and none below")
     func batchKernelPresent() {
         #expect(QuantKernels.kernel(for: .q4_K)!.batchFunction(level: 1) == nil)
-        if QuantKernels.cpuLevel >= 2 { #expect(Self.batchTypes.contains(.q4_K)) }
+        if QuantKernels.cpuLevel >= 2 {
+            for type in [GGMLType.q4_K, .q6_K, .q8_0, .q4_0, .q5_0] { #expect(Self.batchTypes.contains(type), "\(type.name)") }
+        }
     }
 
     /// ggml's own bound (tests/test-quantize-fns.cpp): on its synthetic data, the kernel's dot of quantized rows may

@@ -142,9 +142,10 @@ final class GPULayers: @unchecked Sendable {
             let qkv = hyper.queryWidth(layer: layer) + hyper.keyWidth(layer: layer) + hyper.valueWidth(layer: layer)
             let inner = hyper.feedForwardLengths[layer]
             let attention = hyper.attentionWidth(layer: layer)
-            // residual, normed, projected; Q/K/V; attention; gate/up; the rounded input of the widest product, as
-            // floats and as integers (its block scales are a thirty-second of that at most, left in the rounding).
-            widest = max(widest, 3 * width + qkv + attention + 2 * inner + 2 * max(width, inner, attention) + 1)
+            // residual, normed, projected; Q/K/V; attention; gate/up; the rounded input of the widest product as
+            // floats, as integers and its block scales (one per 32 values at most).
+            let rounded = max(width, inner, attention)
+            widest = max(widest, 3 * width + qkv + attention + 2 * inner + 2 * rounded + rounded / 32)
         }
         return GPUMemoryEstimate(layerWeightBytes: perLayer, scratchBytes: (widest + hyper.keyLength) * estimatedRows * 4)
     }

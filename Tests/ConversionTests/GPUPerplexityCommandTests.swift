@@ -48,12 +48,9 @@ struct GPUPerplexityCommandTests {
             #expect(document["layers_on_gpu"] as? [Int] == onDevice)
             #expect((document["device"] as? String)?.hasPrefix(device) == true)
             let value = try #require(document["perplexity"] as? Double)
-            // F16 and Q8_0: within 0.05% (measured 0.003%/0.009% and −0.009%/+0.011% with 2 and all layers).
-            // Q4_0 rounds activations to 8-bit blocks; on this 64-wide model a value that lands on the other
-            // side of a rounding step (the device sums products in another order than the CPU's OpenBLAS)
-            // moves the result, and two chunks do not average that out: measured +0.007% (2 layers) and
-            // −0.19% (all). Not yet the 0.05% the issue asks for Q4_0; see docs/gpu.md.
-            let bound = type == "q4_0" ? 3e-3 : 5e-4
+            // The issue's 0.05% for every type; measured on lavapipe: the CPU's perplexity to the last digit for F16,
+            // Q8_0 and Q4_0, with 2 and with all layers on the device.
+            let bound = 5e-4
             #expect(abs(value / reference - 1) <= bound, "\(type) -ngl \(ngl): \(value) vs CPU \(reference)")
         }
 

@@ -38,50 +38,25 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
-// The CPU batch kernel's steps (gemm_q6_K.c), per super-block: 16-value groups 0-15 in value order add
-// float(Σ (q+32)·q_x)·(d·scale) with q + 32 the stored six bits, then the offsets come off one by one
-// (− (32·d·scale)·Σ q_x), and the block joins the row's total as + block·d_x; every step `precise`.
-#define HAS_EXACT
-float row_dot_exact(uint row, uint token) {
-    uint blocks = shape.columns / 256u;
-    uint row_base = row * blocks * 210u;
-    uint input_base = token * shape.input_stride;
-    uint scale_base = token * (shape.input_stride / 256u);
-    precise float total = 0.0;
-    for (uint block = 0u; block < blocks; block++) {
-        uint base = row_base + block * 210u;
-        float d = half_at(base + 208u);
-        precise float block_sum = 0.0;
-        int x_sums[16];
-        for (uint group = 0u; group < 16u; group++) {
-            // Group g covers values 16g ... 16g + 15: half h = g / 8, quarter k = (g / 2) % 4, l from 16·(g % 2).
-            uint h = group >> 3, k = (group >> 1) & 3u;
-            uint ql = base + 64u * h + ((k & 1u) != 0u ? 32u : 0u);
-            uint qh = base + 128u + 32u * h;
-            uint low_shift = k >= 2u ? 4u : 0u;
-            uint high_shift = 2u * k;
-            uint first = input_base + block * 256u + 16u * group;
-            int isum = 0, xsum = 0;
-            for (uint i = 0u; i < 16u; i++) {
-                uint l = 16u * (group & 1u) + i;
-                int q = int(((byte_at(ql + l) >> low_shift) & 15u) | (((byte_at(qh + l) >> high_shift) & 3u) << 4));
-                int qx = xq[first + i];
-                isum += q * qx;
-                xsum += qx;
-            }
-            x_sums[group] = xsum;
-            precise float scale = d * float(signed_byte_at(base + 192u + group));
-            block_sum = block_sum + float(isum) * scale;
-        }
-        precise float m = block_sum;
-        for (uint group = 0u; group < 16u; group++) {
-            precise float offset = 32.0 * d;
-            offset = offset * float(signed_byte_at(base + 192u + group));
-            m = m - offset * float(x_sums[group]);
-        }
-        total = total + m * xd[scale_base + block];
-    }
-    return total;
+// The exact mode's view of a block (gemm_k16.c): group g's values as unsigned bytes (value + 32), its scale
+// d·scale and offset 32·d·scale.
+uint block_bytes() { return 210u; }
+uint group_value(uint base, uint group, uint i) {
+    // Group g covers values 16g ... 16g + 15: half h = g / 8, quarter k = (g / 2) % 4, l from 16·(g % 2).
+    uint h = group >> 3, k = (group >> 1) & 3u;
+    uint l = 16u * (group & 1u) + i;
+    uint low = (byte_at(base + 64u * h + ((k & 1u) != 0u ? 32u : 0u) + l) >> (k >= 2u ? 4u : 0u)) & 15u;
+    return low | (((byte_at(base + 128u + 32u * h + l) >> (2u * k)) & 3u) << 4);
 }
+float group_scale(uint base, uint group) {
+    precise float scale = half_at(base + 208u) * float(signed_byte_at(base + 192u + group));
+    return scale;
+}
+float group_offset(uint base, uint group) {
+    precise float offset = 32.0 * half_at(base + 208u);
+    offset = offset * float(signed_byte_at(base + 192u + group));
+    return offset;
+}
+#include "matmul_exact_k16.glsl"
 
 #include "matmul_driver.glsl"

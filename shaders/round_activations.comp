@@ -3,7 +3,7 @@
 // back to F32, as the CPU path does before a product: mode 0 is ggml's Q8_1/Q8_0 (32-value blocks,
 // d = amax/127 stored as F16, q = round-half-even(x·127/amax)), mode 1 is Q8_K (256-value blocks,
 // d = 1/(−127/x_extreme) in F32, q = min(127, round-half-even(x·(−127/x_extreme)))), mode 2 is F16
-// (round to nearest even). Reads `rows` rows of `width` values `src_stride` apart from `src`, writes them
+// (round to nearest even), mode 3 is bfloat16 (ggml's: nearest even on the bits, NaN kept quiet). Reads `rows` rows of `width` values `src_stride` apart from `src`, writes them
 // rounded and contiguous to `v`; `width` is a whole number of blocks. One invocation per block.
 #include "elementwise.glsl"
 
@@ -61,6 +61,11 @@ void main() {
         for (uint j = 0u; j < block_size; j++) v[base + j] = src[source + j];
         if (shape.mode == 2u) {
             v[base] = round_to_half(v[base]);
+        } else if (shape.mode == 3u) {
+            uint bits = floatBitsToUint(v[base]);
+            bits = (bits & 0x7FFFFFFFu) > 0x7F800000u ? ((bits >> 16) | 64u) << 16
+                                                      : ((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16) << 16;
+            v[base] = uintBitsToFloat(bits);
         } else if (shape.mode == 0u) {
             float amax = 0.0;
             for (uint j = 0u; j < 32u; j++) amax = max(amax, abs(v[base + j]));

@@ -21,6 +21,26 @@ public enum GPUCacheType: Sendable {
 
 /// The rounding the CPU path applies to activations before a product with weights of some type (ggml's
 /// "vec_dot_type").
+public enum GPUActivationRounding: UInt32, Sendable {
+    /// 32-value int8 blocks with an F16 scale (Q8_0 / Q8_1).
+    case q8_1 = 0
+    /// 256-value int8 blocks with an F32 scale (Q8_K).
+    case q8_K = 1
+    /// Each value to F16.
+    case f16 = 2
+    /// Each value to bfloat16.
+    case bf16 = 3
+
+    /// Values per block; rows are a whole number of blocks.
+    public var blockSize: Int {
+        switch self {
+        case .q8_1: 32
+        case .q8_K: 256
+        case .f16, .bf16: 1
+        }
+    }
+}
+
 /// Activations rounded to 8-bit blocks as integers (one Int32 per value) and one F32 scale per block.
 public struct GPUBlockActivations {
     public let integers: GPUBuffer
@@ -29,24 +49,6 @@ public struct GPUBlockActivations {
     public init(integers: GPUBuffer, scales: GPUBuffer) {
         self.integers = integers
         self.scales = scales
-    }
-}
-
-public enum GPUActivationRounding: UInt32, Sendable {
-    /// 32-value int8 blocks with an F16 scale (Q8_0 / Q8_1).
-    case q8_1 = 0
-    /// 256-value int8 blocks with an F32 scale (Q8_K).
-    case q8_K = 1
-    /// Each value to F16.
-    case f16 = 2
-
-    /// Values per block; rows are a whole number of blocks.
-    public var blockSize: Int {
-        switch self {
-        case .q8_1: 32
-        case .q8_K: 256
-        case .f16: 1
-        }
     }
 }
 
@@ -265,9 +267,9 @@ extension GPUDevice {
             try require(blocks.integers, holds: count * 4, kernel: kernel)
             try require(blocks.scales, holds: count / rounding.blockSize * 4, kernel: kernel)
         }
-        // Without `blocks` the output stands in for the two extra bindings; mode 2 (F16) never writes them.
+        // Without `blocks` the output stands in for the two extra bindings; F16 and BF16 never write them.
         let integers = blocks?.integers ?? output, scales = blocks?.scales ?? output
-        guard blocks != nil || rounding == .f16 else {
+        guard blocks != nil || rounding.blockSize == 1 else {
             throw GPUError.invalidOperands(kernel: kernel, reason: "8-bit rounding needs buffers for the integers and scales")
         }
         try dispatch("round_activations", buffers: [source, output, integers, scales],

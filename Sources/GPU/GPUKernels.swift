@@ -8,10 +8,11 @@ extension GPUDevice {
     public static let perInvocationTokens = 8
 
     /// Weight encodings `matrixProduct` multiplies without converting them first.
-    public static let matrixProductTypes: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
+    public static let matrixProductTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K,
+                                                        .q4_K, .q5_K, .q6_K]
     /// Types whose shader has the exact mode: the CPU batch kernel's steps (Sources/CDotKernels/gemm_*.c) on the
     /// rounded activations' integers, for the same bits as the CPU path.
-    public static let exactProductTypes: [GGMLType] = [.q8_0, .q4_0, .q5_0, .q4_K, .q6_K]
+    public static let exactProductTypes: [GGMLType] = [.q8_0, .q4_0, .q5_0, .q2_K, .q3_K, .q4_K, .q6_K]
 
     /// y = W·x for every token: `output[t * outputStride + outputOffset + r] = Σ_k W[r, k] · input[t * inputStride + k]`
     /// (strides default to `columns` and `rows`), with W dequantized inside the shader and the sum in F32.
@@ -30,11 +31,14 @@ extension GPUDevice {
         switch type {
         case .f32: shader = "matmul_f32"
         case .f16: shader = "matmul_f16"
+        case .bf16: shader = "matmul_bf16"
         case .q8_0: shader = "matmul_q8_0"
         case .q4_0: shader = "matmul_q4_0"
         case .q4_1: shader = "matmul_q4_1"
         case .q5_0: shader = "matmul_q5_0"
         case .q5_1: shader = "matmul_q5_1"
+        case .q2_K: shader = "matmul_q2_k"
+        case .q3_K: shader = "matmul_q3_k"
         case .q5_K: shader = "matmul_q5_k"
         case .q4_K: shader = "matmul_q4_k"
         case .q6_K: shader = "matmul_q6_k"
@@ -42,8 +46,8 @@ extension GPUDevice {
             throw GPUError.invalidOperands(kernel: kernel, reason: "no shader for \(type.name) weights yet "
                 + "(\(Self.matrixProductTypes.map(\.name).joined(separator: ", ")) have one)")
         }
-        // The F16 shader reads weights two per word, so a row must start on a word.
-        if type == .f16, columns % 2 != 0 {
+        // The F16 and BF16 shaders read weights two per word, so a row must start on a word.
+        if type == .f16 || type == .bf16, columns % 2 != 0 {
             throw GPUError.invalidOperands(kernel: kernel, reason: "row length \(columns) is odd")
         }
         guard rows > 0, columns > 0, tokens > 0 else {

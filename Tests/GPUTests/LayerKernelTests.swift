@@ -226,7 +226,7 @@ struct LayerKernelTests {
     }
 
     @Test("activation rounding equals the CPU path's encoder bit for bit", arguments: [
-        (GPUActivationRounding.q8_1, DotActivation.q8_1), (.q8_K, .q8_K), (.f16, .f16),
+        (GPUActivationRounding.q8_1, DotActivation.q8_1), (.q8_K, .q8_K), (.f16, .f16), (.bf16, .bf16),
     ])
     func rounding(_ gpu: GPUActivationRounding, _ cpu: DotActivation) throws {
         let device = try GPUTestDevice.open()
@@ -244,7 +244,7 @@ struct LayerKernelTests {
         let strided = x[0..<half] + [Float](repeating: 9, count: gap) + x[half...]
         let values = try device.makeBuffer(byteCount: count * 4, label: "rounded")
         var blocks: GPUBlockActivations?
-        if gpu != .f16 {
+        if gpu.blockSize > 1 {
             blocks = GPUBlockActivations(integers: try device.makeBuffer(byteCount: count * 4, label: "integers"),
                                          scales: try device.makeBuffer(byteCount: count / gpu.blockSize * 4, label: "scales"))
         }

@@ -90,8 +90,7 @@ final class GPULayers: @unchecked Sendable {
                         case .encoded(.q8_1): rounding = .q8_1
                         case .encoded(.q8_K): rounding = .q8_K
                         case .encoded(.f16): rounding = .f16
-                        case .encoded(.bf16):
-                            throw InferenceError.device("\(part.tensor.name): BF16 activation rounding is not on the GPU yet")
+                        case .encoded(.bf16): rounding = .bf16
                         }
                         let buffer = try device.makeBuffer(byteCount: part.tensor.bytes.count, label: part.tensor.name)
                         try buffer.write(part.tensor.bytes)
@@ -233,7 +232,7 @@ final class GPULayers: @unchecked Sendable {
                 if rounded?.0 != rounding {
                     let target = try buffer("rounded input", floats: rows * linear.columns)
                     var integers: GPUBlockActivations?
-                    if rounding != .f16 {
+                    if rounding.blockSize > 1 {
                         integers = GPUBlockActivations(
                             integers: try buffer("rounded input integers", floats: rows * linear.columns),
                             scales: try buffer("rounded input scales", floats: rows * linear.columns / rounding.blockSize))

@@ -1,7 +1,8 @@
-// Q6_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512 VNNI (see
-// gemm_common.h). A panel holds each row's 256 six-bit values unpacked to bytes (0..63, in value order), so the
-// inner loop is one load per four values of 16 rows; the -32 offset comes back as 32·d·scale times each 16-value
-// group's activation sum.
+// Q6_K, Q3_K and Q2_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512
+// VNNI (see gemm_common.h). All three have 16-value groups with a scale each: a panel holds each row's 256 values
+// as unsigned bytes in value order (Q6_K's six bits 0..63, Q3_K's value + 4 in 0..7, Q2_K's two bits 0..3) and per
+// group a scale and an offset, the amount the unsigned value overstates each value times the activation sum:
+// 32·d·scale for Q6_K, 4·d·scale for Q3_K, dmin·min for Q2_K. The inner loop is one load per four values of 16 rows.
 #pragma clang fp contract(off)
 #include "gemm_common.h"
 
@@ -12,8 +13,13 @@ enum {
 };
 _Static_assert(panel_block_bytes <= gk_panel_block_bytes_max, "scratch");
 
-/// The 256 values of a Q6_K block plus 32, in value order (ggml's dequantize_row_q6_K order).
-static void unpack_values(const gk_block_q6_K *block, uint8_t *values) {
+/// One 256-value block of a row: its values as unsigned bytes in value order, and per 16-value group the scale and
+/// the offset.
+typedef void (*unpack_block)(const uint8_t *row, int b, uint8_t *values, float *scales, float *offsets);
+
+/// Q6_K: the values plus 32 (ggml's dequantize_row_q6_K order).
+static void unpack_q6_K(const uint8_t *row, int b, uint8_t *values, float *scales, float *offsets) {
+    const gk_block_q6_K *block = (const gk_block_q6_K *)row + b;
     for (int half = 0; half < 2; half++) {
         const uint8_t *ql = block->ql + 64 * half;
         const uint8_t *qh = block->qh + 32 * half;
@@ -25,10 +31,49 @@ static void unpack_values(const gk_block_q6_K *block, uint8_t *values) {
             v[l + 96] = (uint8_t)((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
         }
     }
+    const float d = gk_half_to_float(block->d);
+    for (int g = 0; g < 16; g++) {
+        scales[g] = d * (float)block->scales[g];
+        offsets[g] = 32.0f * d * (float)block->scales[g];
+    }
+}
+
+/// Q3_K: value v = 128n + 32j + 16h + l has low bits 2j of qs[32n + 16h + l] and 4 more unless bit 4n + j of
+/// hmask[16h + l] is clear (ggml's dequantize_row_q3_K), here as value + 4; scale 6 bits − 32, packed as ggml packs.
+static void unpack_q3_K(const uint8_t *row, int b, uint8_t *values, float *scales, float *offsets) {
+    const gk_block_q3_K *block = (const gk_block_q3_K *)row + b;
+    for (int g = 0; g < 16; g++) {
+        const int n = g >> 3, j = (g >> 1) & 3, h = g & 1;
+        for (int l = 0; l < 16; l++) {
+            const int low = (block->qs[32 * n + 16 * h + l] >> (2 * j)) & 3;
+            const int high = (block->hmask[16 * h + l] >> (4 * n + j)) & 1;
+            values[16 * g + l] = (uint8_t)(low + 4 * high);
+        }
+        const int packed_low = g < 8 ? (block->scales[g] & 15) : (block->scales[g - 8] >> 4);
+        const int packed_high = (block->scales[8 + (g & 3)] >> (2 * (g >> 2))) & 3;
+        const int scale = (packed_low | (packed_high << 4)) - 32;
+        const float d = gk_half_to_float(block->d);
+        scales[g] = d * (float)scale;
+        offsets[g] = 4.0f * d * (float)scale;
+    }
+}
+
+/// Q2_K: value v = 128n + 32j + 16h + l is bits 2j of qs[32n + 16h + l]; group g's scale byte holds its scale (low
+/// nibble) and min (high nibble).
+static void unpack_q2_K(const uint8_t *row, int b, uint8_t *values, float *scales, float *offsets) {
+    const gk_block_q2_K *block = (const gk_block_q2_K *)row + b;
+    const float d = gk_half_to_float(block->d), dmin = gk_half_to_float(block->dmin);
+    for (int g = 0; g < 16; g++) {
+        const int n = g >> 3, j = (g >> 1) & 3, h = g & 1;
+        for (int l = 0; l < 16; l++) values[16 * g + l] = (uint8_t)((block->qs[32 * n + 16 * h + l] >> (2 * j)) & 3);
+        scales[g] = d * (float)(block->scales[g] & 15);
+        offsets[g] = dmin * (float)(block->scales[g] >> 4);
+    }
 }
 
 /// Rewrites weight rows `0 ..< valid` (at most 16) into the panel layout; missing rows are zero.
-static void pack_panel(int nb, const uint8_t *weights, size_t row_bytes, int valid, uint8_t *panel) {
+static void pack_panel_with(unpack_block unpack, int nb, const uint8_t *weights, size_t row_bytes, int valid,
+                            uint8_t *panel) {
     for (int b = 0; b < nb; b++) {
         uint32_t *words = (uint32_t *)(panel + (size_t)b * panel_block_bytes);
         float *scales = (float *)(words + 64 * 16);
@@ -39,14 +84,13 @@ static void pack_panel(int nb, const uint8_t *weights, size_t row_bytes, int val
                 for (int g = 0; g < 16; g++) scales[g * 16 + r] = offsets[g * 16 + r] = 0;
                 continue;
             }
-            const gk_block_q6_K *block = (const gk_block_q6_K *)(weights + (size_t)r * row_bytes) + b;
             uint8_t values[256];
-            unpack_values(block, values);
+            float row_scales[16], row_offsets[16];
+            unpack(weights + (size_t)r * row_bytes, b, values, row_scales, row_offsets);
             for (int i = 0; i < 64; i++) memcpy(&words[i * 16 + r], values + 4 * i, 4);
-            const float d = gk_half_to_float(block->d);
             for (int g = 0; g < 16; g++) {
-                scales[g * 16 + r] = d * (float)block->scales[g];
-                offsets[g * 16 + r] = 32.0f * d * (float)block->scales[g];
+                scales[g * 16 + r] = row_scales[g];
+                offsets[g * 16 + r] = row_offsets[g];
             }
         }
     }
@@ -95,5 +139,13 @@ static inline __attribute__((always_inline)) GK_GEMM_TARGET void panel_times_row
     for (int c = 0; c < C; c++) gk_panel_store(total[c], out + (size_t)c * out_stride, valid, accumulate);
 }
 
+#define pack_panel(nb, weights, row_bytes, valid, panel) pack_panel_with(unpack_q6_K, nb, weights, row_bytes, valid, panel)
 GK_GEMM_DRIVER(q6_K)
+#undef pack_panel
+#define pack_panel(nb, weights, row_bytes, valid, panel) pack_panel_with(unpack_q3_K, nb, weights, row_bytes, valid, panel)
+GK_GEMM_DRIVER(q3_K)
+#undef pack_panel
+#define pack_panel(nb, weights, row_bytes, valid, panel) pack_panel_with(unpack_q2_K, nb, weights, row_bytes, valid, panel)
+GK_GEMM_DRIVER(q2_K)
+#undef pack_panel
 #endif

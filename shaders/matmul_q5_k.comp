@@ -46,4 +46,23 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+// The exact mode's view of a block (gemm_k16.c): sub-block s as groups 2s and 2s + 1 of 16 five-bit values, each
+// with scale d·scale_s and offset dmin·min_s.
+uint block_bytes() { return 176u; }
+uint group_value(uint base, uint group, uint i) {
+    uint sub = group >> 1;
+    uint l = 16u * (group & 1u) + i;
+    uint nibble = (byte_at(base + 48u + 32u * (sub >> 1) + l) >> (4u * (sub & 1u))) & 15u;
+    return nibble | (((byte_at(base + 16u + l) >> sub) & 1u) << 4);
+}
+float group_scale(uint base, uint group) {
+    precise float scale = half_at(base) * float(scale_min(base + 4u, group >> 1).x);
+    return scale;
+}
+float group_offset(uint base, uint group) {
+    precise float offset = half_at(base + 2u) * float(scale_min(base + 4u, group >> 1).y);
+    return offset;
+}
+#include "matmul_exact_k16.glsl"
+
 #include "matmul_driver.glsl"

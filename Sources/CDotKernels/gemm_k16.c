@@ -1,8 +1,8 @@
-// Q6_K, Q3_K and Q2_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512
-// VNNI (see gemm_common.h). All three have 16-value groups with a scale each: a panel holds each row's 256 values
-// as unsigned bytes in value order (Q6_K's six bits 0..63, Q3_K's value + 4 in 0..7, Q2_K's two bits 0..3) and per
-// group a scale and an offset, the amount the unsigned value overstates each value times the activation sum:
-// 32·d·scale for Q6_K, 4·d·scale for Q3_K, dmin·min for Q2_K. The inner loop is one load per four values of 16 rows.
+// Q6_K, Q5_K, Q3_K and Q2_K weights × Q8_K activations for many activation rows at once (prompt batches), with AVX-512
+// VNNI (see gemm_common.h). All are taken as 16-value groups with a scale each: a panel holds each row's 256 values
+// as unsigned bytes in value order (Q6_K's six bits 0..63, Q5_K's five bits, Q3_K's value + 4 in 0..7, Q2_K's two
+// bits 0..3) and per group a scale and an offset, the amount the unsigned value overstates each value times the
+// activation sum: 32·d·scale for Q6_K, 4·d·scale for Q3_K, dmin·min for Q5_K and Q2_K. The inner loop is one load per four values of 16 rows.
 #pragma clang fp contract(off)
 #include "gemm_common.h"
 
@@ -68,6 +68,30 @@ static void unpack_q2_K(const uint8_t *row, int b, uint8_t *values, float *scale
         for (int l = 0; l < 16; l++) values[16 * g + l] = (uint8_t)((block->qs[32 * n + 16 * h + l] >> (2 * j)) & 3);
         scales[g] = d * (float)(block->scales[g] & 15);
         offsets[g] = dmin * (float)(block->scales[g] >> 4);
+    }
+}
+
+/// Q5_K: value 32s + l of sub-block s (0-7) is the low (s even) or high nibble of qs[32·(s/2) + l] plus 16 when bit s
+/// of qh[l] is set (ggml's dequantize_row_q5_K); scales and mins packed as Q4_K's. Its 32-value sub-blocks are
+/// taken as two 16-value groups with the same scale and min.
+static void unpack_q5_K(const uint8_t *row, int b, uint8_t *values, float *scales, float *offsets) {
+    const gk_block_q5_K *block = (const gk_block_q5_K *)row + b;
+    const float d = gk_half_to_float(block->d), dmin = gk_half_to_float(block->dmin);
+    for (int sub = 0; sub < 8; sub++) {
+        for (int l = 0; l < 32; l++) {
+            const int nibble = (block->qs[32 * (sub >> 1) + l] >> (4 * (sub & 1))) & 15;
+            values[32 * sub + l] = (uint8_t)(nibble | (((block->qh[l] >> sub) & 1) << 4));
+        }
+        int scale, minimum;
+        if (sub < 4) {
+            scale = block->scales[sub] & 63;
+            minimum = block->scales[sub + 4] & 63;
+        } else {
+            scale = (block->scales[sub + 4] & 0x0F) | ((block->scales[sub - 4] >> 6) << 4);
+            minimum = (block->scales[sub + 4] >> 4) | ((block->scales[sub] >> 6) << 4);
+        }
+        scales[2 * sub] = scales[2 * sub + 1] = d * (float)scale;
+        offsets[2 * sub] = offsets[2 * sub + 1] = dmin * (float)minimum;
     }
 }
 
@@ -147,5 +171,8 @@ GK_GEMM_DRIVER(q3_K)
 #undef pack_panel
 #define pack_panel(nb, weights, row_bytes, valid, panel) pack_panel_with(unpack_q2_K, nb, weights, row_bytes, valid, panel)
 GK_GEMM_DRIVER(q2_K)
+#undef pack_panel
+#define pack_panel(nb, weights, row_bytes, valid, panel) pack_panel_with(unpack_q5_K, nb, weights, row_bytes, valid, panel)
+GK_GEMM_DRIVER(q5_K)
 #undef pack_panel
 #endif

@@ -144,6 +144,9 @@ void gk_gemm_q6_K_avx512(int n, const void *weights, size_t weight_row_bytes, in
 void gk_gemm_q3_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
                          size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
                          int accumulate, void *scratch);
+void gk_gemm_q5_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
+                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
+                         int accumulate, void *scratch);
 void gk_gemm_q2_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
                          size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
                          int accumulate, void *scratch);
@@ -156,5 +159,5 @@ void gk_gemm_q2_K_avx512(int n, const void *weights, size_t weight_row_bytes, in
 const gk_dot_kernel gk_dot_q2_K = {GK_ACTIVATION_Q8_K, 256, dot_q2_K_scalar, GK_SIMD(dot_q2_K), NULL, GK_GEMM(q2_K)};
 const gk_dot_kernel gk_dot_q3_K = {GK_ACTIVATION_Q8_K, 256, dot_q3_K_scalar, GK_SIMD(dot_q3_K), NULL, GK_GEMM(q3_K)};
 const gk_dot_kernel gk_dot_q4_K = {GK_ACTIVATION_Q8_K, 256, dot_q4_K_scalar, GK_SIMD(dot_q4_K), NULL, GK_GEMM(q4_K)};
-const gk_dot_kernel gk_dot_q5_K = {GK_ACTIVATION_Q8_K, 256, dot_q5_K_scalar, GK_SIMD(dot_q5_K)};
+const gk_dot_kernel gk_dot_q5_K = {GK_ACTIVATION_Q8_K, 256, dot_q5_K_scalar, GK_SIMD(dot_q5_K), NULL, GK_GEMM(q5_K)};
 const gk_dot_kernel gk_dot_q6_K = {GK_ACTIVATION_Q8_K, 256, dot_q6_K_scalar, GK_SIMD(dot_q6_K), NULL, GK_GEMM(q6_K)};

@@ -23,4 +23,17 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+#define BLOCK_BYTES 20u
+#define BLOCK_MIN
+int block_isum(uint base, uint first) {
+    int isum = 0;
+    for (uint j = 0u; j < 16u; j++) {
+        uint q = byte_at(base + 4u + j);
+        isum += int(q & 15u) * xq[first + j] + int(q >> 4) * xq[first + j + 16u];
+    }
+    return isum;
+}
+
+#include "matmul_exact32.glsl"
+
 #include "matmul_driver.glsl"

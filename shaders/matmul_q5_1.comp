@@ -26,4 +26,19 @@ float row_dot_partial(uint row, uint token) {
     return sum;
 }
 
+#define BLOCK_BYTES 24u
+#define BLOCK_MIN
+int block_isum(uint base, uint first) {
+    uint qh = weights[(base + 4u) >> 2];  // blocks are word-aligned
+    int isum = 0;
+    for (uint j = 0u; j < 16u; j++) {
+        uint q = byte_at(base + 8u + j);
+        isum += int((q & 15u) | (((qh >> j) & 1u) << 4)) * xq[first + j]
+              + int((q >> 4) | (((qh >> (j + 16u)) & 1u) << 4)) * xq[first + j + 16u];
+    }
+    return isum;
+}
+
+#include "matmul_exact32.glsl"
+
 #include "matmul_driver.glsl"

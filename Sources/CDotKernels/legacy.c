@@ -93,6 +93,12 @@ void gk_gemm_q8_0_avx512(int n, const void *weights, size_t weight_row_bytes, in
 void gk_gemm_q4_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
                          size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
                          int accumulate, void *scratch);
+void gk_gemm_q4_1_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
+                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
+                         int accumulate, void *scratch);
+void gk_gemm_q5_1_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
+                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
+                         int accumulate, void *scratch);
 void gk_gemm_q5_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
                          size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
                          int accumulate, void *scratch);
@@ -104,7 +110,7 @@ void gk_gemm_q5_0_avx512(int n, const void *weights, size_t weight_row_bytes, in
 #endif
 
 const gk_dot_kernel gk_dot_q4_0 = {GK_ACTIVATION_Q8_1, 32, dot_q4_0_scalar, GK_SIMD(dot_q4_0), GK_ROWS4(dot4_q4_0), GK_GEMM(q4_0)};
-const gk_dot_kernel gk_dot_q4_1 = {GK_ACTIVATION_Q8_1, 32, dot_q4_1_scalar, GK_SIMD(dot_q4_1)};
+const gk_dot_kernel gk_dot_q4_1 = {GK_ACTIVATION_Q8_1, 32, dot_q4_1_scalar, GK_SIMD(dot_q4_1), NULL, GK_GEMM(q4_1)};
 const gk_dot_kernel gk_dot_q5_0 = {GK_ACTIVATION_Q8_1, 32, dot_q5_0_scalar, GK_SIMD(dot_q5_0), NULL, GK_GEMM(q5_0)};
-const gk_dot_kernel gk_dot_q5_1 = {GK_ACTIVATION_Q8_1, 32, dot_q5_1_scalar, GK_SIMD(dot_q5_1)};
+const gk_dot_kernel gk_dot_q5_1 = {GK_ACTIVATION_Q8_1, 32, dot_q5_1_scalar, GK_SIMD(dot_q5_1), NULL, GK_GEMM(q5_1)};
 const gk_dot_kernel gk_dot_q8_0 = {GK_ACTIVATION_Q8_1, 32, dot_q8_0_scalar, GK_SIMD(dot_q8_0), NULL, GK_GEMM(q8_0)};

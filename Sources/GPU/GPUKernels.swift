@@ -12,7 +12,8 @@ extension GPUDevice {
                                                         .q4_K, .q5_K, .q6_K]
     /// Types whose shader has the exact mode: the CPU batch kernel's steps (Sources/CDotKernels/gemm_*.c) on the
     /// rounded activations' integers, for the same bits as the CPU path.
-    public static let exactProductTypes: [GGMLType] = [.q8_0, .q4_0, .q5_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    public static let exactProductTypes: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K, .q4_K, .q5_K,
+                                                       .q6_K]
 
     /// y = W·x for every token: `output[t * outputStride + outputOffset + r] = Σ_k W[r, k] · input[t * inputStride + k]`
     /// (strides default to `columns` and `rows`), with W dequantized inside the shader and the sum in F32.

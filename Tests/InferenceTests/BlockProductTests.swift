@@ -85,7 +85,7 @@ struct BlockProductTests {
     }
 
     @Test("batch logits (every token at once) are identical for 1, 2 and 3 threads",
-          arguments: [GGMLType.q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_0, .q4_0, .q5_0])
+          arguments: [GGMLType.q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1])
     func batchThreadCountInvariance(type: GGMLType) throws {
         let logits = try [1, 2, 3].map { threads in
             let (_, model, _) = try TinyModelTests.load(Self.spec(type), options: Self.llamaCpp(threads: threads))

@@ -212,11 +212,11 @@ struct DotKernelTests {
         }
     }
 
-    @Test("batch kernels exist where the CPU has AVX-512 (Q2_K to Q6_K, Q8_0, Q4_0, Q5_0), and none below")
+    @Test("batch kernels exist where the CPU has AVX-512 (Q2_K to Q6_K, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1), and none below")
     func batchKernelPresent() {
         #expect(QuantKernels.kernel(for: .q4_K)!.batchFunction(level: 1) == nil)
         if QuantKernels.cpuLevel >= 2 {
-            for type in [GGMLType.q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_0, .q4_0, .q5_0] { #expect(Self.batchTypes.contains(type), "\(type.name)") }
+            for type in [GGMLType.q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1] { #expect(Self.batchTypes.contains(type), "\(type.name)") }
         }
     }
 

@@ -45,7 +45,7 @@ static inline float fold_lanes(float *lanes) {
 
 size_t gk_attention_scratch_floats(int key_length, int keys) {
     const size_t padded = (size_t)(keys + 15) / 16 * 16;
-    return padded * (size_t)key_length + padded;
+    return padded * (size_t)key_length + 4 * padded;
 }
 
 static void attention_scalar(const gk_attention_head_shape *s, float *scratch) {
@@ -99,80 +99,115 @@ static inline TARGET __m512 exp16(__m512 value) {
     return _mm512_mul_ps(p, scale);
 }
 
-static inline __mmask16 lanes_below(int count) { return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1); }
+static inline __mmask16 lanes_below(int count) {
+    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
+}
 
+/// Scores, exponentials and the inverse of their sum for query row `i`, into `weights` (zero past the visible keys).
+static inline TARGET float row_weights(const gk_attention_head_shape *s, const float *transposed, int padded, int i,
+                                       float *weights) {
+    const int visible = s->first_position + i + 1;
+    const int chunks = (visible + 15) / 16;
+    const float *q = s->query + (size_t)i * s->query_stride;
+    const __m512 scale = _mm512_set1_ps(s->scale);
+    int c = 0;
+    for (; c + 4 <= chunks; c += 4) {
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int d = 0; d < s->key_length; d++) {
+            const __m512 qd = _mm512_set1_ps(q[d]);
+            const float *line = transposed + (size_t)d * padded + c * 16;
+            a0 = _mm512_add_ps(a0, _mm512_mul_ps(qd, _mm512_loadu_ps(line)));
+            a1 = _mm512_add_ps(a1, _mm512_mul_ps(qd, _mm512_loadu_ps(line + 16)));
+            a2 = _mm512_add_ps(a2, _mm512_mul_ps(qd, _mm512_loadu_ps(line + 32)));
+            a3 = _mm512_add_ps(a3, _mm512_mul_ps(qd, _mm512_loadu_ps(line + 48)));
+        }
+        _mm512_storeu_ps(weights + c * 16, _mm512_mul_ps(a0, scale));
+        _mm512_storeu_ps(weights + c * 16 + 16, _mm512_mul_ps(a1, scale));
+        _mm512_storeu_ps(weights + c * 16 + 32, _mm512_mul_ps(a2, scale));
+        _mm512_storeu_ps(weights + c * 16 + 48, _mm512_mul_ps(a3, scale));
+    }
+    for (; c < chunks; c++) {
+        __m512 a0 = _mm512_setzero_ps();
+        for (int d = 0; d < s->key_length; d++) {
+            a0 = _mm512_add_ps(a0, _mm512_mul_ps(_mm512_set1_ps(q[d]), _mm512_loadu_ps(transposed + (size_t)d * padded + c * 16)));
+        }
+        _mm512_storeu_ps(weights + c * 16, _mm512_mul_ps(a0, scale));
+    }
+    __m512 peak = _mm512_set1_ps(-INFINITY);
+    for (c = 0; c < chunks; c++) {
+        peak = _mm512_mask_max_ps(peak, lanes_below(visible - c * 16), peak, _mm512_loadu_ps(weights + c * 16));
+    }
+    const __m512 top = _mm512_set1_ps(_mm512_reduce_max_ps(peak));
+    __m512 lane_sums = _mm512_setzero_ps();
+    for (c = 0; c < chunks; c++) {
+        const __m512 e = _mm512_maskz_mov_ps(lanes_below(visible - c * 16),
+                                             exp16(_mm512_sub_ps(_mm512_loadu_ps(weights + c * 16), top)));
+        _mm512_storeu_ps(weights + c * 16, e);
+        lane_sums = _mm512_add_ps(lane_sums, e);
+    }
+    float lanes[16];
+    _mm512_storeu_ps(lanes, lane_sums);
+    return 1.0f / fold_lanes(lanes);
+}
+
+/// Query rows are taken four at a time so each value load serves four rows (sixteen independent sums); a row's sum
+/// over keys still runs in key order, the extra keys of the later rows added after the shared ones.
 static TARGET void attention_avx512(const gk_attention_head_shape *s, float *scratch) {
     const int keys = s->first_position + s->rows;
     const int padded = (keys + 15) / 16 * 16;
     // Keys transposed (dimension-major) so sixteen keys' scores build up in one register.
     float *transposed = scratch;
-    float *scores = scratch + (size_t)padded * s->key_length;
+    float *weights = scratch + (size_t)padded * s->key_length;
     for (int d = 0; d < s->key_length; d++) {
         float *line = transposed + (size_t)d * padded;
         for (int j = 0; j < keys; j++) line[j] = s->keys[(size_t)j * s->key_stride + d];
         for (int j = keys; j < padded; j++) line[j] = 0.0f;
     }
-    const __m512 scale = _mm512_set1_ps(s->scale);
-    for (int i = 0; i < s->rows; i++) {
-        const int visible = s->first_position + i + 1;
-        const int chunks = (visible + 15) / 16;
-        const float *q = s->query + (size_t)i * s->query_stride;
-        __m512 peak = _mm512_set1_ps(-INFINITY);
-        int c = 0;
-        for (; c + 4 <= chunks; c += 4) {
-            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0; d < s->key_length; d++) {
-                const __m512 qd = _mm512_set1_ps(q[d]);
-                const float *line = transposed + (size_t)d * padded + c * 16;
-                a0 = _mm512_add_ps(a0, _mm512_mul_ps(qd, _mm512_loadu_ps(line)));
-                a1 = _mm512_add_ps(a1, _mm512_mul_ps(qd, _mm512_loadu_ps(line + 16)));
-                a2 = _mm512_add_ps(a2, _mm512_mul_ps(qd, _mm512_loadu_ps(line + 32)));
-                a3 = _mm512_add_ps(a3, _mm512_mul_ps(qd, _mm512_loadu_ps(line + 48)));
-            }
-            _mm512_storeu_ps(scores + c * 16, _mm512_mul_ps(a0, scale));
-            _mm512_storeu_ps(scores + c * 16 + 16, _mm512_mul_ps(a1, scale));
-            _mm512_storeu_ps(scores + c * 16 + 32, _mm512_mul_ps(a2, scale));
-            _mm512_storeu_ps(scores + c * 16 + 48, _mm512_mul_ps(a3, scale));
-        }
-        for (; c < chunks; c++) {
-            __m512 a0 = _mm512_setzero_ps();
-            for (int d = 0; d < s->key_length; d++) {
-                a0 = _mm512_add_ps(a0, _mm512_mul_ps(_mm512_set1_ps(q[d]), _mm512_loadu_ps(transposed + (size_t)d * padded + c * 16)));
-            }
-            _mm512_storeu_ps(scores + c * 16, _mm512_mul_ps(a0, scale));
-        }
-        for (c = 0; c < chunks; c++) {
-            peak = _mm512_mask_max_ps(peak, lanes_below(visible - c * 16), peak, _mm512_loadu_ps(scores + c * 16));
-        }
-        const __m512 top = _mm512_set1_ps(_mm512_reduce_max_ps(peak));
-        __m512 lane_sums = _mm512_setzero_ps();
-        for (c = 0; c < chunks; c++) {
-            const __m512 e = _mm512_maskz_mov_ps(lanes_below(visible - c * 16),
-                                                 exp16(_mm512_sub_ps(_mm512_loadu_ps(scores + c * 16), top)));
-            _mm512_storeu_ps(scores + c * 16, e);
-            lane_sums = _mm512_add_ps(lane_sums, e);
-        }
-        float lanes[16];
-        _mm512_storeu_ps(lanes, lane_sums);
-        const __m512 inverse = _mm512_set1_ps(1.0f / fold_lanes(lanes));
-        float *out = s->output + (size_t)i * s->output_stride;
+    for (int i0 = 0; i0 < s->rows; i0 += 4) {
+        const int group = s->rows - i0 < 4 ? s->rows - i0 : 4;
+        float inverse[4];
+        for (int r = 0; r < group; r++) inverse[r] = row_weights(s, transposed, padded, i0 + r, weights + (size_t)r * padded);
+        const int shared = s->first_position + i0 + 1;
         for (int d0 = 0; d0 < s->value_length; d0 += 64) {
             const int width = s->value_length - d0 < 64 ? s->value_length - d0 : 64;
             const __mmask16 m0 = lanes_below(width), m1 = lanes_below(width - 16), m2 = lanes_below(width - 32),
                             m3 = lanes_below(width - 48);
-            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-            for (int j = 0; j < visible; j++) {
-                const __m512 e = _mm512_set1_ps(scores[j]);
+            __m512 acc[4][4];
+            for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = acc[r][2] = acc[r][3] = _mm512_setzero_ps();
+#define GK_VALUE_STEP(R, J)                                                                                            \
+    do {                                                                                                               \
+        const __m512 e = _mm512_set1_ps(weights[(size_t)(R) * padded + (J)]);                                          \
+        acc[R][0] = _mm512_add_ps(acc[R][0], _mm512_mul_ps(e, v0));                                                    \
+        acc[R][1] = _mm512_add_ps(acc[R][1], _mm512_mul_ps(e, v1));                                                    \
+        acc[R][2] = _mm512_add_ps(acc[R][2], _mm512_mul_ps(e, v2));                                                    \
+        acc[R][3] = _mm512_add_ps(acc[R][3], _mm512_mul_ps(e, v3));                                                    \
+    } while (0)
+            for (int j = 0; j < shared; j++) {
                 const float *v = s->values + (size_t)j * s->value_stride + d0;
-                a0 = _mm512_add_ps(a0, _mm512_mul_ps(e, _mm512_maskz_loadu_ps(m0, v)));
-                if (width > 16) a1 = _mm512_add_ps(a1, _mm512_mul_ps(e, _mm512_maskz_loadu_ps(m1, v + 16)));
-                if (width > 32) a2 = _mm512_add_ps(a2, _mm512_mul_ps(e, _mm512_maskz_loadu_ps(m2, v + 32)));
-                if (width > 48) a3 = _mm512_add_ps(a3, _mm512_mul_ps(e, _mm512_maskz_loadu_ps(m3, v + 48)));
+                const __m512 v0 = _mm512_maskz_loadu_ps(m0, v), v1 = _mm512_maskz_loadu_ps(m1, v + 16),
+                             v2 = _mm512_maskz_loadu_ps(m2, v + 32), v3 = _mm512_maskz_loadu_ps(m3, v + 48);
+                GK_VALUE_STEP(0, j);
+                if (group > 1) GK_VALUE_STEP(1, j);
+                if (group > 2) GK_VALUE_STEP(2, j);
+                if (group > 3) GK_VALUE_STEP(3, j);
             }
-            _mm512_mask_storeu_ps(out + d0, m0, _mm512_mul_ps(a0, inverse));
-            if (width > 16) _mm512_mask_storeu_ps(out + d0 + 16, m1, _mm512_mul_ps(a1, inverse));
-            if (width > 32) _mm512_mask_storeu_ps(out + d0 + 32, m2, _mm512_mul_ps(a2, inverse));
-            if (width > 48) _mm512_mask_storeu_ps(out + d0 + 48, m3, _mm512_mul_ps(a3, inverse));
+            for (int r = 1; r < group; r++) {
+                for (int j = shared; j < shared + r; j++) {
+                    const float *v = s->values + (size_t)j * s->value_stride + d0;
+                    const __m512 v0 = _mm512_maskz_loadu_ps(m0, v), v1 = _mm512_maskz_loadu_ps(m1, v + 16),
+                                 v2 = _mm512_maskz_loadu_ps(m2, v + 32), v3 = _mm512_maskz_loadu_ps(m3, v + 48);
+                    GK_VALUE_STEP(r, j);
+                }
+            }
+#undef GK_VALUE_STEP
+            for (int r = 0; r < group; r++) {
+                float *out = s->output + (size_t)(i0 + r) * s->output_stride + d0;
+                const __m512 scale = _mm512_set1_ps(inverse[r]);
+                _mm512_mask_storeu_ps(out, m0, _mm512_mul_ps(acc[r][0], scale));
+                _mm512_mask_storeu_ps(out + 16, m1, _mm512_mul_ps(acc[r][1], scale));
+                _mm512_mask_storeu_ps(out + 32, m2, _mm512_mul_ps(acc[r][2], scale));
+                _mm512_mask_storeu_ps(out + 48, m3, _mm512_mul_ps(acc[r][3], scale));
+            }
         }
     }
 }

@@ -131,4 +131,10 @@ static inline void gk_q3_K_scales(const uint8_t *packed, int8_t *scales) {
     for (int i = 0; i < 16; i++) scales[i] = (int8_t)(bytes[i] - 32);
 }
 
+/// Declares the batch kernel `gk_gemm_<name>_avx512` (a ``gk_gemm_function``) that a gemm_*.c file defines.
+#define GK_DECLARE_GEMM(name)                                                                                          \
+    void gk_gemm_##name##_avx512(int n, const void *weights, size_t weight_row_bytes, int rows,                        \
+                                 const void *activations, size_t activation_row_bytes, const float *sums, int m,       \
+                                 float *out, size_t out_stride, int accumulate, void *scratch)
+
 #endif

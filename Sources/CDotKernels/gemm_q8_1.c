@@ -26,46 +26,40 @@ static float unpack_q8_0(const uint8_t *row, int b, uint8_t *bytes, float *min) 
     return gk_half_to_float(block->d);
 }
 
-static float unpack_q4_0(const uint8_t *row, int b, uint8_t *bytes, float *min) {
-    *min = 0;
-    const gk_block_q4_0 *block = (const gk_block_q4_0 *)row + b;
+/// 16 bytes of nibbles (element j low, j + 16 high) with a fifth bit from `qh` (bit j for element j), or none.
+static void unpack_nibbles(const uint8_t *qs, const uint8_t *qh, uint8_t *bytes) {
+    uint32_t high = 0;
+    if (qh) memcpy(&high, qh, 4);
     for (int j = 0; j < 16; j++) {
-        bytes[j] = block->qs[j] & 0x0F;
-        bytes[j + 16] = block->qs[j] >> 4;
+        bytes[j] = (uint8_t)((qs[j] & 0x0F) | (((high >> j) & 1) << 4));
+        bytes[j + 16] = (uint8_t)((qs[j] >> 4) | (((high >> (j + 16)) & 1) << 4));
     }
+}
+
+static float unpack_q4_0(const uint8_t *row, int b, uint8_t *bytes, float *min) {
+    const gk_block_q4_0 *block = (const gk_block_q4_0 *)row + b;
+    unpack_nibbles(block->qs, NULL, bytes);
+    *min = 0;
     return gk_half_to_float(block->d);
 }
 
 static float unpack_q5_0(const uint8_t *row, int b, uint8_t *bytes, float *min) {
-    *min = 0;
     const gk_block_q5_0 *block = (const gk_block_q5_0 *)row + b;
-    uint32_t high;
-    memcpy(&high, block->qh, 4);
-    for (int j = 0; j < 16; j++) {
-        bytes[j] = (uint8_t)((block->qs[j] & 0x0F) | (((high >> j) & 1) << 4));
-        bytes[j + 16] = (uint8_t)((block->qs[j] >> 4) | (((high >> (j + 16)) & 1) << 4));
-    }
+    unpack_nibbles(block->qs, block->qh, bytes);
+    *min = 0;
     return gk_half_to_float(block->d);
 }
 
 static float unpack_q4_1(const uint8_t *row, int b, uint8_t *bytes, float *min) {
     const gk_block_q4_1 *block = (const gk_block_q4_1 *)row + b;
-    for (int j = 0; j < 16; j++) {
-        bytes[j] = block->qs[j] & 0x0F;
-        bytes[j + 16] = block->qs[j] >> 4;
-    }
+    unpack_nibbles(block->qs, NULL, bytes);
     *min = gk_half_to_float(block->m);
     return gk_half_to_float(block->d);
 }
 
 static float unpack_q5_1(const uint8_t *row, int b, uint8_t *bytes, float *min) {
     const gk_block_q5_1 *block = (const gk_block_q5_1 *)row + b;
-    uint32_t high;
-    memcpy(&high, block->qh, 4);
-    for (int j = 0; j < 16; j++) {
-        bytes[j] = (uint8_t)((block->qs[j] & 0x0F) | (((high >> j) & 1) << 4));
-        bytes[j + 16] = (uint8_t)((block->qs[j] >> 4) | (((high >> (j + 16)) & 1) << 4));
-    }
+    unpack_nibbles(block->qs, block->qh, bytes);
     *min = gk_half_to_float(block->m);
     return gk_half_to_float(block->d);
 }

@@ -135,21 +135,11 @@ static void dot_q6_K_scalar(int n, const void *w, const void *a, float *s) {
 #include "x86_levels.h"
 #define GK_SIMD(name) name##_avx2, name##_avx512
 // Batch kernels (gemm_*.c).
-void gk_gemm_q4_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q6_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q3_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q5_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q2_K_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
+GK_DECLARE_GEMM(q4_K);
+GK_DECLARE_GEMM(q6_K);
+GK_DECLARE_GEMM(q3_K);
+GK_DECLARE_GEMM(q5_K);
+GK_DECLARE_GEMM(q2_K);
 #define GK_GEMM(name) gk_gemm_##name##_avx512
 #else
 #define GK_SIMD(name) NULL, NULL

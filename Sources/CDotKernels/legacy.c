@@ -87,21 +87,11 @@ static void dot_q8_0_scalar(int n, const void *w, const void *a, float *s) {
 #define GK_SIMD(name) name##_avx2, name##_avx512
 #define GK_ROWS4(name) name##_avx512
 // Batch kernels (gemm_q8_1.c).
-void gk_gemm_q8_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q4_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q4_1_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q5_1_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
-void gk_gemm_q5_0_avx512(int n, const void *weights, size_t weight_row_bytes, int rows, const void *activations,
-                         size_t activation_row_bytes, const float *sums, int m, float *out, size_t out_stride,
-                         int accumulate, void *scratch);
+GK_DECLARE_GEMM(q8_0);
+GK_DECLARE_GEMM(q4_0);
+GK_DECLARE_GEMM(q4_1);
+GK_DECLARE_GEMM(q5_1);
+GK_DECLARE_GEMM(q5_0);
 #define GK_GEMM(name) gk_gemm_##name##_avx512
 #else
 #define GK_SIMD(name) NULL, NULL

@@ -9,7 +9,8 @@
 
 layout(std430, binding = 0) readonly buffer Source { float src[]; };
 layout(std430, binding = 1) buffer Values { float v[]; };
-// Modes 0 and 1 also write each value's integer and each block's scale, which the matrix products' exact mode reads.
+// With write_blocks, modes 0 and 1 also write each value's integer and each block's scale, which the matrix
+// products' exact mode reads.
 layout(std430, binding = 2) writeonly buffer Integers { int integers[]; };
 layout(std430, binding = 3) writeonly buffer Scales { float scales[]; };
 
@@ -18,6 +19,7 @@ layout(push_constant) uniform Shape {
     uint rows;
     uint width;
     uint src_stride;
+    uint write_blocks;  // 1: modes 0 and 1 also write `integers` and `scales`
 } shape;
 
 // F32 → F16 → F32 with round-to-nearest-even done on the bits, so no driver's conversion mode matters.
@@ -72,11 +74,11 @@ void main() {
             precise float quotient = amax / 127.0;
             float d = round_to_half(quotient);
             precise float id = amax != 0.0 ? 127.0 / amax : 0.0;
-            scales[b] = d;
+            if (shape.write_blocks != 0u) scales[b] = d;
             for (uint j = 0u; j < 32u; j++) {
                 // The CPU multiplies by an integer, so a zero is +0 (d ≥ 0); the compiler may drop an int round trip.
                 int q = int(roundEven(v[base + j] * id));
-                integers[base + j] = q;
+                if (shape.write_blocks != 0u) integers[base + j] = q;
                 v[base + j] = q == 0 ? 0.0 : d * float(q);
             }
         } else {
@@ -88,18 +90,18 @@ void main() {
             if (amax == 0.0) {
                 for (uint j = 0u; j < 256u; j++) {
                     v[base + j] = 0.0;
-                    integers[base + j] = 0;
+                    if (shape.write_blocks != 0u) integers[base + j] = 0;
                 }
-                scales[b] = 0.0;
+                if (shape.write_blocks != 0u) scales[b] = 0.0;
             } else {
                 precise float iscale = -127.0 / extreme;
                 precise float d = 1.0 / iscale;
                 for (uint j = 0u; j < 256u; j++) {
                     int q = min(127, int(roundEven(iscale * v[base + j])));
-                    integers[base + j] = q;
+                    if (shape.write_blocks != 0u) integers[base + j] = q;
                     v[base + j] = d * float(q);
                 }
-                scales[b] = d;
+                if (shape.write_blocks != 0u) scales[b] = d;
             }
         }
     }

@@ -1,8 +1,9 @@
-// Shared by the batch kernels (gemm_*.c): the Q8_K side table and the 16-row panel conventions.
+// Shared by the batch kernels (gemm_*.c): the activation side tables and the 16-row panel conventions.
 //
 // A batch kernel rewrites 16 weight rows at a time ("a panel") so that one 64-byte load holds the same four quant
 // bytes of all 16 rows; one `vpdpbusd` against four activation bytes broadcast to every lane then adds four products
-// to each row's sum, and each panel load serves `GK_GEMM_GROUP` activation rows read straight from their Q8_K blocks.
+// to each row's sum, and each panel load serves `GK_GEMM_GROUP` activation rows read straight from their
+// encoded blocks (Q8_K for the k-quants, 32-value blocks for the others).
 // Group sums are exact int32 as in ggml's dot products; scales are applied in F32 with separate multiplies and adds
 // (no fused multiply-add) in a fixed order per output, which the GPU path's shaders repeat for the same bits.
 #ifndef GGUFKIT_GEMM_COMMON_H

@@ -267,13 +267,10 @@ extension GPUDevice {
             try require(blocks.integers, holds: count * 4, kernel: kernel)
             try require(blocks.scales, holds: count / rounding.blockSize * 4, kernel: kernel)
         }
-        // Without `blocks` the output stands in for the two extra bindings; F16 and BF16 never write them.
+        // Without `blocks` the output stands in for the two extra bindings, which the shader then leaves alone.
         let integers = blocks?.integers ?? output, scales = blocks?.scales ?? output
-        guard blocks != nil || rounding.blockSize == 1 else {
-            throw GPUError.invalidOperands(kernel: kernel, reason: "8-bit rounding needs buffers for the integers and scales")
-        }
         try dispatch("round_activations", buffers: [source, output, integers, scales],
-                     constants: [rounding.rawValue, UInt32(rows), UInt32(width), UInt32(sourceStride)],
+                     constants: [rounding.rawValue, UInt32(rows), UInt32(width), UInt32(sourceStride), blocks == nil ? 0 : 1],
                      groups: elementGroups(count / rounding.blockSize))
     }
 }

@@ -251,8 +251,12 @@ struct LayerKernelTests {
         try device.roundActivations(try buffer(device, Array(strided), "activations"), rows: 2, width: half,
                                     sourceStride: half + gap, into: values, rounding: gpu, blocks: blocks)
         let result = values.readFloats(count)
-        // The integers times the block scales are the rounded values.
+        // The integers times the block scales are the rounded values; without them (generation) the values are the same.
         if let blocks {
+            let alone = try device.makeBuffer(byteCount: count * 4, label: "rounded alone")
+            try device.roundActivations(try buffer(device, Array(strided), "activations"), rows: 2, width: half,
+                                        sourceStride: half + gap, into: alone, rounding: gpu)
+            #expect(alone.readFloats(count).map(\.bitPattern) == result.map(\.bitPattern))
             let integers = blocks.integers.contents.bindMemory(to: Int32.self)
             let scales = blocks.scales.readFloats(count / gpu.blockSize)
             var wrong = 0

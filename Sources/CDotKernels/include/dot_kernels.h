@@ -28,7 +28,7 @@ typedef void (*gk_dot4_function)(int n, const void *weights, size_t weight_row_b
 
 /// `out[a * out_stride + r] (+)= dot(weight row r, activation row a)` for weight rows `0 ..< rows` and activation rows
 /// `0 ..< m`, many activation rows at once (prompt batches). `sums` holds ``gk_gemm_sums_count``(n) floats per
-/// activation row from ``gk_q8_K_group_sums``; `scratch` holds ``gk_gemm_scratch_bytes``(n) bytes, 64-byte aligned.
+/// activation row from ``gk_gemm_block_sums``; `scratch` holds ``gk_gemm_scratch_bytes``(n) bytes, 64-byte aligned.
 /// Each result depends only on its weight row's position within groups of 16 from row 0, never on `m` or on the other
 /// rows, so callers may split rows at multiples of 16 and activation rows anywhere.
 typedef void (*gk_gemm_function)(int n, const void *weights, size_t weight_row_bytes, int rows,

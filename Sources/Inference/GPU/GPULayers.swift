@@ -231,8 +231,10 @@ final class GPULayers: @unchecked Sendable {
             if let rounding = part.rounding {
                 if rounded?.0 != rounding {
                     let target = try buffer("rounded input", floats: rows * linear.columns)
+                    // The integers feed only the products' exact mode, which runs from perInvocationTokens tokens on:
+                    // generation (fewer tokens) skips writing them.
                     var integers: GPUBlockActivations?
-                    if rounding.blockSize > 1 {
+                    if rounding.blockSize > 1, rows >= GPUDevice.perInvocationTokens {
                         integers = GPUBlockActivations(
                             integers: try buffer("rounded input integers", floats: rows * linear.columns),
                             scales: try buffer("rounded input scales", floats: rows * linear.columns / rounding.blockSize))
